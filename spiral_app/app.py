@@ -1,0 +1,14 @@
+"""Spiral's Streamlit entrypoint: the frame around every page."""
+
+import streamlit as st
+
+from spiral_app.ui.navigation import PAGES
+
+st.set_page_config(page_title="Spiral", page_icon=":material/cyclone:", layout="wide")
+
+sections: dict[str, list[st.Page]] = {}
+for spec in PAGES:
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.path.stem)
+    )
+st.navigation(sections).run()

@@ -1,0 +1,1 @@
+"""Pure domain code of Spiral: no Streamlit import is allowed below this package."""
