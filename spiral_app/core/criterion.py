@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
+from spiral_app.core.coder import Coder
 from spiral_app.core.errors import InvalidInput, Problem
 from spiral_app.core.models import CodingStatus, Criterion, Question, utcnow
 
@@ -80,6 +81,57 @@ def criterion_rows(
             }
         )
     return rows
+
+
+def attach_suggestions(rows: list[dict[str, object]], coder: Coder) -> int:
+    """Fill in the coder's suggestion on every uncoded row; return how many got one."""
+    pending = [row for row in rows if row["status"] == CodingStatus.UNCODED.value]
+    if not pending:
+        return 0
+    suggestions, _errors = coder.suggest([str(r["text"]) for r in pending], [str(r["question"]) for r in pending])
+    made = 0
+    for row, suggestion in zip(pending, suggestions, strict=True):
+        if suggestion is None:
+            continue  # unreadable text stays uncoded for a person to look at
+        row.update(
+            status=CodingStatus.SUGGESTED.value,
+            suggested_code=suggestion.component,
+            suggested_confidence=suggestion.confidence,
+            suggested_model=coder.version,
+            suggested_alternatives=format_alternatives(suggestion.alternatives),
+            suggested_explanation=", ".join(suggestion.explanation)[:500],
+        )
+        made += 1
+    return made
+
+
+def format_alternatives(alternatives: Sequence[tuple[str, float]]) -> str:
+    """Return 'A03:0.712;A08:0.101' for storing the top components and their probabilities."""
+    return ";".join(f"{code}:{probability:.3f}" for code, probability in alternatives)
+
+
+def parse_alternatives(stored: str) -> list[tuple[str, float]]:
+    """Return the (component, probability) pairs written by `format_alternatives`."""
+    pairs = [item.split(":") for item in stored.split(";") if ":" in item]
+    return [(code, float(probability)) for code, probability in pairs]
+
+
+def save_criteria(
+    *,
+    session: Session,
+    meeting_id: uuid.UUID,
+    drafts: Sequence[CriterionDraft],
+    coder: Coder | None,
+    max_length: int,
+) -> int:
+    """Validate and store a meeting's new post-its with their suggestions, all or nothing; return the count."""
+    cleaned = validate_drafts(drafts, max_length=max_length)
+    rows = criterion_rows(meeting_id, cleaned, start_position=next_position(session=session, meeting_id=meeting_id))
+    if coder is not None:
+        attach_suggestions(rows, coder)
+    insert_criteria(session=session, rows=rows)
+    session.commit()
+    return len(rows)
 
 
 def insert_criteria(*, session: Session, rows: list[dict[str, object]]) -> None:

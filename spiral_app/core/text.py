@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:&\"'])")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -24,5 +25,7 @@ def neutralise_formula(value: object) -> object:
 
 def fold_accents(text: str) -> str:
     """Return *text* lower-cased with accents removed ('Déménager' -> 'demenager')."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", folded))

@@ -13,7 +13,6 @@ st.caption("Societal Progress Indicators and Responsibilities for All — the we
 territory_id = widgets.territory_picker()
 if territory_id is None:
     st.info("No territory yet. Create one in **Territory setup**, or load the demo with `spiral demo`.")
-    st.page_link("pages/setup.py", label="Territory setup", icon=":material/settings:")
     st.stop()
 
 with resources.session() as session:

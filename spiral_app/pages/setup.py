@@ -32,7 +32,7 @@ with cycles_tab:
 with groups_tab:
     forms.group_form(territory_id)
     with resources.session() as session:
-        st.dataframe(group.list_groups(session=session, territory_id=territory_id).drop(columns="id"), hide_index=True)
+        st.table(group.list_groups(session=session, territory_id=territory_id).drop(columns="id"))
 with meetings_tab:
     forms.meeting_form(territory_id, language)
     with resources.session() as session:
