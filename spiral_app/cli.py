@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from spiral_app.core import codebook, db, demo
+from spiral_app.core import codebook, coding, db, demo, evaluation, group, importing, table, territory, training, upload
+from spiral_app.core.coder import Coder
 from spiral_app.core.config import get_settings
-from spiral_app.core.errors import InvalidInput
+from spiral_app.core.errors import InvalidInput, Problem
 
 APP = Path(__file__).resolve().parent / "app.py"
 
@@ -54,6 +57,101 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _coder() -> Coder:
+    settings = get_settings()
+    return training.load_or_train(model_dir=settings.model_dir, data_dir=settings.data_dir)
+
+
+def _code(args: argparse.Namespace) -> int:
+    frame = table.read_table(args.file)
+    coded, errors = coding.code_frame(_coder(), frame)
+    output = args.output or args.file.with_name(f"{args.file.stem}-coded{args.file.suffix}")
+    table.write_table(coded, output)
+    for error in errors:
+        print(f"error: row {error.row + 1}, column 'text': {error.message}", file=sys.stderr)
+    print(f"Coded {len(coded) - len(errors)} of {len(coded)} rows into {output}.")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    frame = table.read_table(args.file)
+    coding.require_columns(frame, ["text", "family"])
+    report = evaluation.evaluate(_coder(), frame)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(evaluation.describe(report))
+    return 0
+
+
+def _train(_args: argparse.Namespace) -> int:
+    settings = get_settings()
+    with Session(_engine()) as session:
+        coder, record = training.retrain(session=session, model_dir=settings.model_dir, data_dir=settings.data_dir)
+    print(
+        f"Trained model {coder.version} on {record.n_corpus} corpus and lexicon examples "
+        f"and {record.n_confirmed} confirmed codings; held-out family accuracy {record.family_accuracy:.3f}."
+    )
+    return 0
+
+
+def _territory_id(session: Session, name: str) -> uuid.UUID:
+    found = territory.find_territory(session=session, name=name)
+    if found is None:
+        raise InvalidInput(
+            [Problem("--territory", f"no territory is called '{name}': `spiral territories` lists them.")]
+        )
+    return found.id
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    path: Path = args.file
+    if not path.is_file():
+        raise InvalidInput([Problem(str(path), "no such file.")])
+    max_bytes = int(settings.max_upload_mb * 2**20)
+    with Session(_engine()) as session:
+        territory_id = _territory_id(session, args.territory)
+        try:
+            upload.check_size(path.stat().st_size, max_bytes=max_bytes)
+            rows = upload.read_upload(path.name, path.read_bytes(), max_bytes=max_bytes)
+            plan = importing.check_import(
+                session=session, territory_id=territory_id, table=rows, max_text_length=settings.max_text_length
+            )
+        except InvalidInput as error:
+            count = len(error.problems)
+            print(f"{path.name} was not imported ({count} problem{'s' * (count != 1)}); the database is unchanged.",
+                  file=sys.stderr)  # fmt: skip
+            raise
+        if args.check:
+            print(f"{path.name}: {len(plan.frame)} criteria are ready to import; nothing was written (--check).")
+            print(plan.counts().to_string(index=False))
+            return 0
+        summary = importing.apply_import(session=session, plan=plan, coder=_coder())
+    print(
+        f"Imported {summary.criteria} criteria from {path.name} into {args.territory} "
+        f"({summary.new_meetings} new meetings); {summary.suggestions} got a suggested component."
+    )
+    print(summary.counts.to_string(index=False))
+    return 0
+
+
+def _territories(_args: argparse.Namespace) -> int:
+    with Session(_engine()) as session:
+        names = territory.list_territories(session=session)["name"].tolist()
+    for name in names:
+        print(name)
+    return 0
+
+
+def _groups(args: argparse.Namespace) -> int:
+    with Session(_engine()) as session:
+        names = group.list_groups(session=session, territory_id=_territory_id(session, args.territory))["name"].tolist()
+    for name in names:
+        print(name)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of every `spiral` subcommand."""
     parser = argparse.ArgumentParser(prog="spiral", description=__doc__)
@@ -64,6 +162,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     commands.add_parser("demo", help="load the demo territory").set_defaults(handler=_demo)
     commands.add_parser("migrate", help="create or upgrade the database schema").set_defaults(handler=_migrate)
+    code = commands.add_parser("code", help="suggest a component for each row of a CSV or XLSX file")
+    code.add_argument("file", type=Path, help="a CSV or XLSX with a `text` column (optional `question`, `language`)")
+    code.add_argument("-o", "--output", type=Path, help="where to write the coded rows (default: FILE-coded)")
+    code.set_defaults(handler=_code)
+    evaluate = commands.add_parser("evaluate", help="measure the coder on labelled criteria")
+    evaluate.add_argument("file", type=Path, help="a CSV or XLSX with `text` and `family` (optional `component`, …)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(handler=_evaluate)
+    commands.add_parser("train", help="retrain the coder with the confirmed codings").set_defaults(handler=_train)
+    load = commands.add_parser("import", help="import criteria from a CSV or XLSX file, all rows or none")
+    load.add_argument(
+        "file", type=Path, help="columns group, meeting_date (optional), question, text, language (optional)"
+    )
+    load.add_argument("--territory", required=True, help="the territory's name (see `spiral territories`)")
+    load.add_argument("--check", action="store_true", help="only check the file; write nothing")
+    load.set_defaults(handler=_import)
+    commands.add_parser("territories", help="list the territories' names").set_defaults(handler=_territories)
+    groups = commands.add_parser("groups", help="list the names of a territory's groups")
+    groups.add_argument("--territory", required=True, help="the territory's name")
+    groups.set_defaults(handler=_groups)
     return parser
 
 

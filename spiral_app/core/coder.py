@@ -65,7 +65,7 @@ def _pipeline() -> Pipeline:
         lowercase=False, token_pattern=_WORD.pattern, ngram_range=(1, 2), sublinear_tf=True,
         min_df=1, stop_words=STOP_WORDS,
     )  # fmt: skip
-    char = TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
+    char = TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=2)
     features = ColumnTransformer(
         [("word", word, "text"), ("char", char, "text"), ("question", OneHotEncoder(handle_unknown="ignore"), ["question"])],
         sparse_threshold=1.0,

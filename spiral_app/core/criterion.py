@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, func, select
 
 from spiral_app.core.coder import Coder
 from spiral_app.core.errors import InvalidInput, Problem
 from spiral_app.core.models import CodingStatus, Criterion, Question, utcnow
+from spiral_app.core.territory import LANGUAGES
 
 QUESTION_LABELS = {
     Question.WELLBEING: "Well-being",
@@ -37,7 +39,9 @@ def validate_drafts(drafts: Sequence[CriterionDraft], *, max_length: int, first_
     cleaned = []
     for row, draft in enumerate(drafts, start=first_row):
         text = " ".join(draft.text.split())
-        if draft.question not in {q.value for q in Question}:
+        if not draft.question:
+            problems.append(Problem("question", "choose one of the three questions.", row))
+        elif draft.question not in {q.value for q in Question}:
             problems.append(Problem("question", f"'{draft.question}' is not one of the three questions.", row))
         if not text:
             problems.append(Problem("text", "is empty.", row))
@@ -156,3 +160,131 @@ def list_criteria(*, session: Session, meeting_id: uuid.UUID) -> pd.DataFrame:
         "suggested_code", "suggested_confidence", "suggested_alternatives", "suggested_explanation",
     ]  # fmt: skip
     return pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
+
+
+# A person's decision fixes a post-it: only criteria still awaiting one can be edited or deleted.
+LOCKED = frozenset({CodingStatus.CONFIRMED.value, CodingStatus.UNCLASSIFIABLE.value})
+GRID_COLUMNS = ["id", "no", "question", "text", "language"]
+_BULLET = re.compile(r"^\s*(?:[-*•–—]|\d+[.)])\s+")
+
+
+def meeting_sheet(*, session: Session, meeting_id: uuid.UUID) -> pd.DataFrame:
+    """Return a meeting's criteria numbered 1, 2, … in entry order, each saying whether a decision locks it."""
+    sheet = list_criteria(session=session, meeting_id=meeting_id)
+    return sheet.assign(no=range(1, len(sheet) + 1), locked=sheet["status"].isin(LOCKED))
+
+
+def grid_frame(sheet: pd.DataFrame) -> pd.DataFrame:
+    """Return the editable criteria of a `meeting_sheet` as the entry grid shows them, ids as text."""
+    editable = sheet.loc[~sheet["locked"], GRID_COLUMNS].reset_index(drop=True)
+    return editable.assign(id=editable["id"].astype(str))
+
+
+def locked_frame(sheet: pd.DataFrame, component_labels: dict[str, str]) -> pd.DataFrame:
+    """Return the criteria a decision locked, as read-only rows: number, question, text and component."""
+    locked = sheet.loc[sheet["locked"]]
+    return pd.DataFrame(
+        {
+            "No.": locked["no"],
+            "Question": locked["question"].map(lambda q: QUESTION_LABELS[Question(q)]),
+            "Post-it": locked["text"],
+            "Component": locked["component_code"].map(lambda c: component_labels.get(c, "Unclassifiable")),
+        }
+    )
+
+
+def drafts_from_lines(text: str, *, question: str, language: str) -> list[CriterionDraft]:
+    """Return one draft per non-blank line of pasted *text*, list bullets removed."""
+    lines = (_BULLET.sub("", line).strip() for line in text.splitlines())
+    return [CriterionDraft(question, line, language) for line in lines if line]
+
+
+@dataclass(frozen=True)
+class GridChanges:
+    """What saving the entry grid did."""
+
+    added: int
+    updated: int
+    deleted: int
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} changed, {self.deleted} deleted"
+
+
+def _cell(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[call-overload]
+
+
+def _grid_problems(
+    ids: Sequence[uuid.UUID | None], drafts: Sequence[CriterionDraft], editable: dict[uuid.UUID, Criterion], max_length: int
+) -> tuple[list[CriterionDraft], list[Problem]]:
+    problems = [
+        Problem("text", "was confirmed, split or deleted meanwhile: reload the page to see it.", row)
+        for row, criterion_id in enumerate(ids, start=1)
+        if criterion_id is not None and criterion_id not in editable
+    ]
+    problems += [
+        Problem("language", f"'{d.language}' is not one of {', '.join(LANGUAGES)}.", row)
+        for row, d in enumerate(drafts, start=1)
+        if d.language not in LANGUAGES
+    ]
+    try:
+        cleaned = validate_drafts(drafts, max_length=max_length)
+    except InvalidInput as error:
+        return [], sorted([*error.problems, *problems], key=lambda p: p.row or 0)
+    return cleaned, sorted(problems, key=lambda p: p.row or 0)
+
+
+def _changed_rows(
+    ids: Sequence[uuid.UUID | None], drafts: Sequence[CriterionDraft], editable: dict[uuid.UUID, Criterion]
+) -> list[dict[str, object]]:
+    """Return update rows for the criteria whose question, text or language changed; new words need a new code."""
+    rows: list[dict[str, object]] = []
+    for criterion_id, draft in zip(ids, drafts, strict=True):
+        current = editable.get(criterion_id) if criterion_id is not None else None
+        if current is None or (current.question, current.text, current.language) == (draft.question, draft.text, draft.language):
+            continue
+        row = current.model_dump(include={"id", "status", *_SUGGESTION_FIELDS})
+        row.update(question=draft.question, text=draft.text, language=draft.language)
+        if (current.question, current.text) != (draft.question, draft.text):
+            row.update(status=CodingStatus.UNCODED.value, suggested_alternatives="", suggested_explanation="",
+                       suggested_code=None, suggested_confidence=None, suggested_model=None)  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+_SUGGESTION_FIELDS = ("suggested_code", "suggested_confidence", "suggested_model", "suggested_alternatives",
+                      "suggested_explanation")  # fmt: skip
+
+
+def save_grid(
+    *, session: Session, meeting_id: uuid.UUID, grid: pd.DataFrame, coder: Coder | None, max_length: int, language: str
+) -> GridChanges:
+    """Store the edited grid of a meeting's open post-its in one transaction: add, change and delete rows.
+
+    Rows without an id are new; rows missing from *grid* are deleted; changed words get a fresh suggestion.
+    """
+    grid = grid.reset_index(drop=True)
+    ids = [uuid.UUID(_cell(v)) if _cell(v) else None for v in grid.get("id", pd.Series([None] * len(grid)))]
+    drafts = [
+        CriterionDraft(_cell(q), _cell(t), _cell(lang) or language)
+        for q, t, lang in zip(grid["question"], grid["text"], grid["language"], strict=True)
+    ]
+    open_criteria = select(Criterion).where(Criterion.meeting_id == meeting_id, col(Criterion.status).not_in(LOCKED))
+    editable = {c.id: c for c in session.exec(open_criteria).all()}
+    cleaned, problems = _grid_problems(ids, drafts, editable, max_length)
+    if problems:
+        raise InvalidInput(problems)
+    new = [draft for draft, criterion_id in zip(cleaned, ids, strict=True) if criterion_id is None]
+    added = criterion_rows(meeting_id, new, start_position=next_position(session=session, meeting_id=meeting_id))
+    changed = _changed_rows(ids, cleaned, editable)
+    if coder is not None:
+        attach_suggestions([*added, *changed], coder)
+    removed = set(editable) - set(ids)
+    if removed:
+        session.exec(delete(Criterion).where(col(Criterion.id).in_(removed)))
+    insert_criteria(session=session, rows=added)
+    if changed:
+        session.exec(update(Criterion), params=changed)
+    session.commit()
+    return GridChanges(added=len(added), updated=len(changed), deleted=len(removed))

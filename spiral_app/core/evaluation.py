@@ -106,3 +106,23 @@ class KeywordBaseline:
         totals = hits.sum(axis=1, keepdims=True)
         result: npt.NDArray[np.float64] = hits / np.where(totals == 0, 1, totals)
         return result
+
+
+def describe(report: Report) -> str:
+    """Return the report as text for a terminal."""
+
+    def percent(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1%}"
+
+    lines = [
+        f"rows: {report.n}",
+        f"family accuracy: {percent(report.family_accuracy)}",
+        f"component top-1 accuracy: {percent(report.component_top1)}",
+        f"component top-3 accuracy: {percent(report.component_top3)}",
+        f"family macro-F1: {report.family_macro_f1:.3f}",
+        "family accuracy by language:",
+        *(f"  {lang}: {percent(v['family_accuracy'])} (n={v['n']:.0f})" for lang, v in report.by_language.items()),
+        "family confusion matrix (rows: true, columns: predicted):",
+        report.confusion.to_string(),
+    ]
+    return "\n".join(lines)

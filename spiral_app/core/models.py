@@ -198,7 +198,11 @@ class CodingDecision(SQLModel, table=True):
     """An audit record of one change to a criterion's coding, enough to undo it."""
 
     id: uuid.UUID = Field(default_factory=_id, primary_key=True)
-    criterion_id: uuid.UUID = Field(foreign_key="criterion.id", ondelete="CASCADE", index=True)
+    # No foreign key: a split deletes the criterion it replaces, and its history must outlive it so that
+    # undoing the split brings the criterion back with its past decisions.
+    criterion_id: uuid.UUID = Field(index=True)
+    # The decisions taken by one action (a bulk confirmation, a split) share a batch and are undone together.
+    batch_id: uuid.UUID = Field(default_factory=_id, index=True)
     action: str = Field(max_length=32)
     decided_by: str = Field(max_length=200)
     decided_at: dt.datetime = Field(default_factory=_created, sa_type=UTCDateTime)
@@ -208,8 +212,13 @@ class CodingDecision(SQLModel, table=True):
     to_code: str | None = Field(default=None, max_length=16)
     from_confirmed_by: str | None = Field(default=None, max_length=200)
     from_confirmed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    from_codebook_version_id: uuid.UUID | None = Field(default=None)
+    # The whole criterion a split replaced, as JSON, so that undo restores it exactly.
+    snapshot: str = Field(default="", sa_type=sa.Text)
     reason: str = Field(default="", max_length=500)
     undone: bool = Field(default=False)
+    undone_by: str | None = Field(default=None, max_length=200)
+    undone_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ModelVersion(SQLModel, table=True):

@@ -20,7 +20,11 @@ with resources.session() as session:
     name, language = territory.name, territory.language
 st.header(escape_markdown(name))
 
-actors_tab, cycles_tab, groups_tab, meetings_tab = st.tabs(["Coordination group", "Cycles", "Groups", "Meetings"])
+territory_tab, actors_tab, cycles_tab, groups_tab, meetings_tab = st.tabs(
+    ["Territory", "Coordination group", "Cycles", "Groups", "Meetings"]
+)
+with territory_tab:
+    forms.territory_edit_form(territory_id)
 with actors_tab:
     forms.actor_form(territory_id)
     with resources.session() as session:
@@ -31,6 +35,7 @@ with cycles_tab:
         st.dataframe(cycle.list_cycles(session=session, territory_id=territory_id).drop(columns="id"), hide_index=True)
 with groups_tab:
     forms.group_form(territory_id)
+    forms.group_edit_form(territory_id)
     with resources.session() as session:
         st.table(group.list_groups(session=session, territory_id=territory_id).drop(columns="id"))
 with meetings_tab:

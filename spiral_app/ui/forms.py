@@ -44,6 +44,37 @@ def territory_form() -> None:
             st.rerun()
 
 
+def territory_edit_form(territory_id: uuid.UUID) -> None:
+    with resources.session() as session:
+        current = territory.get_territory(session=session, territory_id=territory_id)
+        name, country, language, description = current.name, current.country, current.language, current.description
+    with st.form("setup.territory_edit"):
+        st.markdown("**Edit this territory**")
+        new_name = st.text_input("Name", value=name, key="setup.territory_edit.name")
+        new_country = st.text_input("Country (ISO code)", value=country, max_chars=2, key="setup.territory_edit.country")
+        new_language = language_select("Default language", "setup.territory_edit.language", language)
+        new_description = st.text_area("Description", value=description, key="setup.territory_edit.description")
+        if st.form_submit_button("Save changes"):
+            _save(lambda s: territory.update_territory(session=s, territory_id=territory_id, name=new_name,
+                                                       country=new_country, language=new_language,
+                                                       description=new_description), "Territory saved.")  # fmt: skip
+
+
+def group_edit_form(territory_id: uuid.UUID) -> None:
+    with resources.session() as session:
+        groups = group.list_groups(session=session, territory_id=territory_id)
+    if groups.empty:
+        return
+    names = dict(zip(groups["id"], groups["name"], strict=True))
+    profiles = dict(zip(groups["id"], groups["profile"], strict=True))
+    group_id = st.selectbox("Edit group", list(names), format_func=names.__getitem__, key="setup.group_edit.id")
+    with st.form("setup.group_edit"):
+        name = st.text_input("New name", value=names[group_id], key=f"setup.group_edit.name.{group_id}")
+        profile = st.text_area("Profile", value=profiles[group_id], key=f"setup.group_edit.profile.{group_id}")
+        if st.form_submit_button("Save group"):
+            _save(lambda s: group.update_group(session=s, group_id=group_id, name=name, profile=profile), "Group saved.")
+
+
 def actor_form(territory_id: uuid.UUID) -> None:
     with st.form("setup.actor", clear_on_submit=True):
         name = st.text_input("Organisation or person", key="setup.actor.name")

@@ -23,4 +23,9 @@ class PageSpec:
 PAGES = (
     PageSpec("home.py", "Home", ":material/home:", "Spiral"),
     PageSpec("setup.py", "Territory setup", ":material/settings:", "Spiral"),
+    PageSpec("codebook.py", "Codebook", ":material/menu_book:", "Facilitators"),
+    PageSpec("import_criteria.py", "Import", ":material/upload_file:", "Facilitators"),
+    PageSpec("dashboard.py", "Territory dashboard", ":material/dashboard:", "Results"),
+    PageSpec("synthesis.py", "Synthesis", ":material/summarize:", "Results"),
+    PageSpec("compare.py", "Compare", ":material/compare_arrows:", "Results"),
 )

@@ -6,7 +6,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from spiral_app.core import codebook, db
+from spiral_app.core import codebook, db, training
+from spiral_app.core.coder import Coder
 from spiral_app.core.config import get_settings
 
 
@@ -19,6 +20,13 @@ def get_engine() -> Engine:
     with Session(engine) as session:
         codebook.ensure_default_codebook(session=session, data_dir=settings.data_dir)
     return engine
+
+
+@st.cache_resource
+def get_coder() -> Coder:
+    """Return the coding model shared by every session, trained from the repository on first use."""
+    settings = get_settings()
+    return training.load_or_train(model_dir=settings.model_dir, data_dir=settings.data_dir)
 
 
 def session() -> Session:

@@ -1,0 +1,128 @@
+"""The automatic coder: ranked, explained, deterministic suggestions that learn from confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlmodel import Session
+
+from spiral_app.core import corpus, criterion, cycle, group, meeting, territory, training
+from spiral_app.core.coder import Coder, holds_several_ideas, unreadable
+from spiral_app.core.criterion import CriterionDraft
+from tests.conftest import DATA_DIR
+
+TEXTS = ["pas de boulot depuis deux ans", "the bus never comes on Sundays", "le bruit des voitures la nuit",
+         "my grandson calls me every week", "je trie mes déchets"]  # fmt: skip
+
+
+def test_suggestions_are_top_k_sorted_probabilities_with_families(coder: Coder) -> None:
+    suggestions, errors = coder.suggest(TEXTS, top_k=3)
+    assert errors == []
+    for suggestion in suggestions:
+        assert suggestion is not None
+        probabilities = [p for _, p in suggestion.alternatives]
+        assert len(probabilities) == 3
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert all(0.0 <= p <= 1.0 for p in probabilities)
+        assert suggestion.component == suggestion.alternatives[0][0]
+        assert suggestion.family == suggestion.component[0]
+        assert suggestion.confidence == probabilities[0]
+
+
+def test_explanations_name_the_words_that_weighed(coder: Coder) -> None:
+    suggestions, _ = coder.suggest(["pas de boulot depuis deux ans", "zzzz qqqq"])
+    assert suggestions[0] is not None and suggestions[1] is not None
+    assert suggestions[0].explanation and all(suggestions[0].explanation)
+    assert "boulot" in suggestions[0].explanation
+    assert suggestions[1].explanation  # never empty, even for words never seen
+
+
+def test_probabilities_of_a_row_sum_to_one(coder: Coder) -> None:
+    probabilities = coder.probabilities(TEXTS)
+    assert probabilities.shape == (len(TEXTS), len(coder.classes))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_same_input_gives_same_output(coder: Coder, tmp_path: Path) -> None:
+    again = Coder.train(corpus.training_examples(DATA_DIR))
+    assert again.version == coder.version
+    assert again.suggest(TEXTS) == coder.suggest(TEXTS)
+    coder.save(tmp_path / "model.joblib")
+    assert Coder.load(tmp_path / "model.joblib").suggest(TEXTS) == coder.suggest(TEXTS)
+
+
+@pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("   ", "empty"), ("12 / 45 !!", "no words"),
+                                              ("caf\ufffd chaud", "undecodable")])  # fmt: skip
+def test_unreadable_rows_are_errors_and_the_others_are_coded(coder: Coder, text: str, reason: str) -> None:
+    suggestions, errors = coder.suggest(["un logement trop petit", text, "no job"], ["illbeing", "illbeing", "illbeing"])
+    assert [e.row for e in errors] == [2]
+    assert reason in errors[0].message
+    assert suggestions[1] is None
+    assert suggestions[0] is not None and suggestions[2] is not None
+    assert unreadable(text) is not None
+
+
+def test_criteria_with_two_ideas_are_flagged_for_a_split(coder: Coder) -> None:
+    suggestions, _ = coder.suggest(["a job and a flat near my family", "un travail stable"])
+    assert suggestions[0] is not None and suggestions[0].needs_split
+    assert suggestions[1] is not None and not suggestions[1].needs_split
+    assert not holds_several_ideas("un travail stable", [("A06", 0.5), ("A03", 0.4)])
+
+
+def test_model_works_across_languages(coder: Coder) -> None:
+    suggestions, _ = coder.suggest(["trovare lavoro", "encontrar trabajo", "Arbeit finden", "find a job"])
+    assert {s.family for s in suggestions if s is not None} == {"A"}
+
+
+def test_confirmed_phrasing_is_learnt_by_retraining(session: Session, codebook_version: object, tmp_path: Path) -> None:
+    novel = "de kippen van de buren voeren"  # Dutch, a language the corpus does not hold
+    before = training.load_or_train(model_dir=tmp_path, data_dir=DATA_DIR)
+    first, _ = before.suggest([novel], ["action"])
+    assert first[0] is not None and first[0].component != "D04"
+    territory_id = territory.create_territory(session=session, name="Gent")
+    cycle_id = cycle.create_cycle(
+        session=session, territory_id=territory_id, number=1, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    group_id = group.create_group(session=session, territory_id=territory_id, name="Buren")
+    meeting_id = meeting.create_meeting(session=session, group_id=group_id, cycle_id=cycle_id, date=dt.date(2026, 2, 2))
+    rows = criterion.criterion_rows(
+        meeting_id, [CriterionDraft("action", novel, "nl", "D04")], start_position=1, confirmed_by="Lies"
+    )
+    criterion.insert_criteria(session=session, rows=rows)
+    session.commit()
+
+    after, record = training.retrain(session=session, model_dir=tmp_path, data_dir=DATA_DIR)
+    suggestions, _ = after.suggest([novel], ["action"])
+    assert suggestions[0] is not None and suggestions[0].component == "D04"
+    assert record.n_confirmed == 1 and record.version == after.version != before.version
+    assert training.load_current(tmp_path) is not None
+    assert training.load_current(tmp_path).version == after.version  # type: ignore[union-attr]
+
+
+def test_save_criteria_stores_suggestions_with_the_model_version(
+    session: Session, codebook_version: object, coder: Coder
+) -> None:
+    territory_id = territory.create_territory(session=session, name="Mulhouse")
+    cycle_id = cycle.create_cycle(
+        session=session, territory_id=territory_id, number=1, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    group_id = group.create_group(session=session, territory_id=territory_id, name="Jeunes")
+    meeting_id = meeting.create_meeting(session=session, group_id=group_id, cycle_id=cycle_id, date=dt.date(2026, 2, 2))
+    drafts = [CriterionDraft("illbeing", "pas de boulot", "fr"), CriterionDraft("wellbeing", "  un toit  ", "fr")]
+    assert criterion.save_criteria(session=session, meeting_id=meeting_id, drafts=drafts, coder=coder, max_length=500) == 2
+    stored = criterion.list_criteria(session=session, meeting_id=meeting_id)
+    assert stored["status"].tolist() == ["suggested", "suggested"]
+    assert stored["text"].tolist() == ["pas de boulot", "un toit"]
+    assert stored["suggested_code"].str.fullmatch(r"[A-H]\d\d").all()
+    assert len(criterion.parse_alternatives(stored.loc[0, "suggested_alternatives"])) == 3
+
+
+def test_training_examples_never_include_the_heldout_split() -> None:
+    examples = corpus.training_examples(DATA_DIR)
+    heldout = corpus.read_corpus(DATA_DIR).query("split == 'heldout'")
+    assert not set(heldout["text"]) & set(examples["text"])
+    assert isinstance(examples, pd.DataFrame)
