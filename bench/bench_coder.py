@@ -54,4 +54,5 @@ def main() -> None:
     started = time.perf_counter()
     coder.suggest(batch, questions)
     seconds = time.perf_counter() - started
-    print(f"coding {N_THROUGHPUT:,} criteria: {seconds:.2f} s, {N_THROUGHPUT / seconds:,.0f} criteria/s (target >= 20,000/s)")
+    rate = N_THROUGHPUT / seconds
+    print(f"coding {N_THROUGHPUT:,} criteria: {seconds:.2f} s, {rate:,.0f} criteria/s (target >= 20,000/s)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -38,9 +39,15 @@ def _run(args: argparse.Namespace) -> int:
             demo.load_demo(session=session, data_dir=get_settings().data_dir)
             print("Loaded the demo territory into the empty database.")
     engine.dispose()
+    # Train now if no model is cached, so that the first save in the app does not wait for it.
+    print(f"Coding model {_coder().version} ready.")
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--runner.enforceSerializableSessionState", "true"]  # fmt: skip
+               "--runner.enforceSerializableSessionState", "true",
+               # Spiral's own limit is checked too; this makes the uploader announce the same one.
+               "--server.maxUploadSize", str(max(1, math.ceil(get_settings().max_upload_mb))),
+               # A reload that re-executes models.py would define every table twice.
+               "--server.fileWatcherType", "none"]  # fmt: skip
     return subprocess.call(command, env=os.environ.copy())
 
 
@@ -95,13 +102,13 @@ def _train(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _territory_id(session: Session, name: str) -> uuid.UUID:
+def _territory(session: Session, name: str) -> tuple[uuid.UUID, str]:
     found = territory.find_territory(session=session, name=name)
     if found is None:
         raise InvalidInput(
             [Problem("--territory", f"no territory is called '{name}': `spiral territories` lists them.")]
         )
-    return found.id
+    return found.id, found.name
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -111,7 +118,7 @@ def _import(args: argparse.Namespace) -> int:
         raise InvalidInput([Problem(str(path), "no such file.")])
     max_bytes = int(settings.max_upload_mb * 2**20)
     with Session(_engine()) as session:
-        territory_id = _territory_id(session, args.territory)
+        territory_id, territory_name = _territory(session, args.territory)
         try:
             upload.check_size(path.stat().st_size, max_bytes=max_bytes)
             rows = upload.read_upload(path.name, path.read_bytes(), max_bytes=max_bytes)
@@ -129,7 +136,7 @@ def _import(args: argparse.Namespace) -> int:
             return 0
         summary = importing.apply_import(session=session, plan=plan, coder=_coder())
     print(
-        f"Imported {summary.criteria} criteria from {path.name} into {args.territory} "
+        f"Imported {summary.criteria} criteria from {path.name} into {territory_name} "
         f"({summary.new_meetings} new meetings); {summary.suggestions} got a suggested component."
     )
     print(summary.counts.to_string(index=False))
@@ -146,7 +153,7 @@ def _territories(_args: argparse.Namespace) -> int:
 
 def _groups(args: argparse.Namespace) -> int:
     with Session(_engine()) as session:
-        names = group.list_groups(session=session, territory_id=_territory_id(session, args.territory))["name"].tolist()
+        names = group.list_groups(session=session, territory_id=_territory(session, args.territory)[0])["name"].tolist()
     for name in names:
         print(name)
     return 0

@@ -15,18 +15,19 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from spiral_app.core.text import fold_accents
 
-FORMAT = 1  # bump when the saved model's layout changes, so stale caches are retrained
+FORMAT = 2  # bump when the saved model's layout changes, so stale caches are retrained
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _JOINERS = re.compile(r"(?i)(\s(and|et|e|y|und|ou|or|o|plus|mais|but|aber|pero|ma)\s|[,;+/&]|\n)")
 # The most frequent function words of the languages the corpus covers, accent-folded.
-STOP_WORDS = sorted(set("""
+_STOP_TEXT = """
 a an the and or of to in on for with at by from is are be been it its my me i we our you your they their this that
 not no do does can could would will am was were have has had so as if but just very more too
 le la les un une des du de d l et ou en au aux a ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre
@@ -36,7 +37,8 @@ il lo la i gli le un una uno di da del della dei in con per su che e non mi ci s
 el la los las un una unos de del en con por para que y o no me mi mis se es son hay muy
 o a os as um uma de do da dos das em no na com por para que e nao me meu minha se sao tem muito
 der die das ein eine einen dem den des und oder nicht ich mir mich wir du er sie es ist sind zu mit fur von auf im
-""".split()))
+"""
+STOP_WORDS = sorted(set(_STOP_TEXT.split()))
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,59 @@ class CodingError:
     message: str
 
 
+class WordwiseCharVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """TF-IDF of character n-grams within words, computed once per distinct word of a batch.
+
+    Character n-grams that never cross a word boundary add up word by word, so a text's counts are the sum
+    of its words' counts. Post-its share most of their words, which makes this several times faster than
+    analysing every text character by character, with the same result.
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (3, 4), min_df: int = 2) -> None:
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    def fit(self, texts: pd.Series, y: object = None) -> WordwiseCharVectorizer:  # noqa: ARG002
+        self.counter_ = CountVectorizer(
+            lowercase=False, analyzer="char_wb", ngram_range=self.ngram_range, min_df=self.min_df
+        )
+        self.counter_.fit(texts)
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._counts(texts))
+        return self
+
+    def transform(self, texts: pd.Series) -> sparse.csr_matrix:
+        return self.tfidf_.transform(self._counts(texts))
+
+    def get_feature_names_out(self, input_features: object = None) -> npt.NDArray[np.object_]:  # noqa: ARG002
+        return self.counter_.get_feature_names_out()
+
+    def _counts(self, texts: pd.Series) -> sparse.csr_matrix:
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        columns: list[int] = []
+        for row, text in enumerate(texts):
+            for word in str(text).split():
+                columns.append(index.setdefault(word, len(index)))
+                rows.append(row)
+        words = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float64), (rows, columns)), shape=(len(texts), len(index))
+        )
+        return (words @ self.counter_.transform(list(index))).tocsr()
+
+
 def _pipeline() -> Pipeline:
     # Texts arrive already accent-folded and lower-cased (see `training_frame`), once for both vectorizers.
     word = TfidfVectorizer(
         lowercase=False, token_pattern=_WORD.pattern, ngram_range=(1, 2), sublinear_tf=True,
         min_df=1, stop_words=STOP_WORDS,
     )  # fmt: skip
-    char = TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=2)
+    char = WordwiseCharVectorizer(ngram_range=(3, 4), min_df=2)
     features = ColumnTransformer(
-        [("word", word, "text"), ("char", char, "text"), ("question", OneHotEncoder(handle_unknown="ignore"), ["question"])],
+        [
+            ("word", word, "text"),
+            ("char", char, "text"),
+            ("question", OneHotEncoder(handle_unknown="ignore"), ["question"]),
+        ],
         sparse_threshold=1.0,
     )
     return Pipeline([("features", features), ("model", LogisticRegression(C=20.0, max_iter=3000))])
@@ -99,7 +145,9 @@ class Coder:
     def train(cls, frame: pd.DataFrame, *, version: str | None = None) -> Coder:
         """Train on *frame* (columns text, component, optional question)."""
         frame = frame.assign(question=frame.get("question", pd.Series("", index=frame.index)).fillna(""))
-        pipeline = _pipeline().fit(training_frame(frame["text"], frame["question"]), frame["component"])
+        pipeline = _pipeline().fit(
+            training_frame(frame["text"].tolist(), frame["question"].tolist()), frame["component"]
+        )
         return cls(pipeline, version or make_version(frame))
 
     def save(self, path: Path) -> None:
@@ -211,5 +259,6 @@ def holds_several_ideas(text: str, alternatives: Sequence[tuple[str, float]]) ->
 
 def make_version(frame: pd.DataFrame) -> str:
     """Return a version name that changes whenever the training data changes."""
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame[["text", "component"]], index=False).values.tobytes())
+    hashes = pd.util.hash_pandas_object(frame[["text", "component"]], index=False).to_numpy()
+    digest = hashlib.sha256(hashes.tobytes())
     return f"{dt.datetime.now(dt.UTC):%Y%m%d}-{digest.hexdigest()[:8]}"

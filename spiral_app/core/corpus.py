@@ -8,6 +8,7 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from spiral_app.core.models import CodingStatus, Criterion
+from spiral_app.core.text import fold_accents
 
 CORPUS_FILE = Path("corpus") / "criteria.csv"
 LEXICON_DIR = Path("lexicon")
@@ -31,7 +32,13 @@ def training_examples(data_dir: Path, confirmed: pd.DataFrame | None = None) -> 
     """Return every example the coder may learn from: the training split, the lexicon and confirmed codings."""
     corpus = read_corpus(data_dir)
     lexicon = read_lexicon(data_dir).rename(columns={"term": "text"}).assign(question="")
-    parts = [corpus.loc[corpus["split"] == TRAIN, ["text", "question", "component"]], lexicon[["text", "question", "component"]]]
+    # A one-word post-it can equal a lexicon term; such terms would leak the held-out answer into training.
+    heldout = set(corpus.loc[corpus["split"] == HELDOUT, "text"].map(fold_accents))
+    lexicon = lexicon.loc[~lexicon["text"].map(fold_accents).isin(heldout)]
+    parts = [
+        corpus.loc[corpus["split"] == TRAIN, ["text", "question", "component"]],
+        lexicon[["text", "question", "component"]],
+    ]
     if confirmed is not None and not confirmed.empty:
         parts.append(confirmed[["text", "question", "component"]])
     return pd.concat(parts, ignore_index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -13,31 +14,43 @@ from spiral_app.core.models import ModelVersion, utcnow
 CURRENT = "current.txt"
 
 
-def load_current(model_dir: Path) -> Coder | None:
-    """Return the model `current.txt` points at, or None if there is none usable."""
+def data_fingerprint(data_dir: Path) -> str:
+    """Return a digest of the repository's training files, which changes when they are edited."""
+    digest = hashlib.sha256()
+    for path in [data_dir / corpus.CORPUS_FILE, *sorted((data_dir / corpus.LEXICON_DIR).glob("*.csv"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_current(model_dir: Path, *, fingerprint: str | None = None) -> Coder | None:
+    """Return the model `current.txt` points at, or None if there is none, or it was trained on other data."""
     pointer = model_dir / CURRENT
     if not pointer.exists():
         return None
+    version, _, trained_on = pointer.read_text().strip().partition("\n")
+    if fingerprint is not None and trained_on != fingerprint:
+        return None
     try:
-        return Coder.load(model_dir / f"{pointer.read_text().strip()}.joblib")
+        return Coder.load(model_dir / f"{version}.joblib")
     except (OSError, ValueError, KeyError, EOFError):
         return None
 
 
-def save_current(coder: Coder, model_dir: Path) -> None:
+def save_current(coder: Coder, model_dir: Path, *, fingerprint: str) -> None:
     """Store *coder* and make it the one new sessions load."""
     coder.save(model_dir / f"{coder.version}.joblib")
     temporary = model_dir / f"{CURRENT}.tmp"
-    temporary.write_text(coder.version)
+    temporary.write_text(f"{coder.version}\n{fingerprint}")
     temporary.replace(model_dir / CURRENT)  # atomic, so a reader never sees half a pointer
 
 
 def load_or_train(*, model_dir: Path, data_dir: Path) -> Coder:
-    """Return the cached model, training it from the repository's corpus on first use."""
-    coder = load_current(model_dir)
+    """Return the cached model, training it from the repository's data on first use or when that data changed."""
+    fingerprint = data_fingerprint(data_dir)
+    coder = load_current(model_dir, fingerprint=fingerprint)
     if coder is None:
         coder = Coder.train(corpus.training_examples(data_dir))
-        save_current(coder, model_dir)
+        save_current(coder, model_dir, fingerprint=fingerprint)
     return coder
 
 
@@ -45,7 +58,7 @@ def retrain(*, session: Session, model_dir: Path, data_dir: Path) -> tuple[Coder
     """Train on the corpus plus every confirmed coding, store the model and record its version."""
     confirmed = corpus.confirmed_examples(session=session)
     coder = Coder.train(corpus.training_examples(data_dir, confirmed))
-    save_current(coder, model_dir)
+    save_current(coder, model_dir, fingerprint=data_fingerprint(data_dir))
     from spiral_app.core.evaluation import evaluate  # evaluation imports the coder; keep the import graph flat
 
     heldout = corpus.read_corpus(data_dir).query("split == @corpus.HELDOUT")
@@ -54,7 +67,7 @@ def retrain(*, session: Session, model_dir: Path, data_dir: Path) -> tuple[Coder
     record = session.exec(select(ModelVersion).where(ModelVersion.version == coder.version)).first()
     record = record or ModelVersion(version=coder.version)
     record.trained_at = utcnow()
-    record.n_corpus = int(len(corpus.training_examples(data_dir)))
+    record.n_corpus = len(corpus.training_examples(data_dir))
     record.n_confirmed = len(confirmed)
     record.family_accuracy, record.component_top3 = report.family_accuracy, report.component_top3
     session.add(record)
