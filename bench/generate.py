@@ -51,7 +51,7 @@ def generate(
     tables["criterion"] = _criteria(rng, corpus, tables["meeting"], total=criteria, version_id=version_id)
     _insert(engine, tables)
     engine.dispose()
-    return [row["id"] for row in tables["territory"]]
+    return [uuid.UUID(str(row["id"])) for row in tables["territory"]]
 
 
 def _places(rng: np.random.Generator, *, territories: int, cycles: int) -> dict[str, list[dict[str, object]]]:
@@ -87,7 +87,12 @@ def _places(rng: np.random.Generator, *, territories: int, cycles: int) -> dict[
 
 
 def _criteria(
-    rng: np.random.Generator, corpus: pd.DataFrame, meetings: list[dict[str, object]], *, total: int, version_id: uuid.UUID
+    rng: np.random.Generator,
+    corpus: pd.DataFrame,
+    meetings: list[dict[str, object]],
+    *,
+    total: int,
+    version_id: uuid.UUID,
 ) -> list[dict[str, object]]:
     meeting_ids = [m["id"] for m in meetings]
     per_meeting = rng.multinomial(total, np.full(len(meeting_ids), 1 / len(meeting_ids)))
@@ -97,8 +102,10 @@ def _criteria(
     suggested = status == CodingStatus.SUGGESTED.value
     # Suggestions are right about four times in five, like the coder; otherwise another sampled component.
     wrong = rng.random(total) < 0.2
-    other = sample["component"].to_numpy()[rng.permutation(total)]
+    component = sample["component"]
+    suggestion = component.where(~wrong, component.to_numpy()[rng.permutation(total)])
     now = utcnow()
+    # Values left out by `where` become NaN here, and None (NULL) when the rows are written.
     frame = pd.DataFrame(
         {
             "id": [uuid.uuid4() for _ in range(total)],
@@ -107,19 +114,18 @@ def _criteria(
             "text": sample["text"],
             "language": sample["language"],
             "position": np.concatenate([np.arange(1, n + 1) for n in per_meeting]),
-            "component_code": np.where(confirmed, sample["component"], None),
-            "codebook_version_id": np.where(confirmed, version_id, None),
+            "component_code": component.where(confirmed),
+            "codebook_version_id": pd.Series([version_id] * total, dtype=object).where(confirmed),
             "status": status,
-            "suggested_code": np.where(suggested, np.where(wrong, other, sample["component"]), None),
-            "suggested_confidence": np.where(suggested, rng.uniform(0.3, 0.95, total), None),
+            "suggested_code": suggestion.where(suggested),
+            "suggested_confidence": pd.Series(rng.uniform(0.3, 0.95, total)).where(suggested),
             "suggested_alternatives": "",
             "suggested_explanation": "",
-            "confirmed_by": np.where(confirmed, "Bench", None),
-            "confirmed_at": now,
+            "confirmed_by": pd.Series(["Bench"] * total, dtype=object).where(confirmed),
+            "confirmed_at": pd.Series([now] * total, dtype=object).where(confirmed),
             "created_at": now,
         }
     )
-    frame.loc[~confirmed, "confirmed_at"] = None
     return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[return-value]
 
 

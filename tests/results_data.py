@@ -53,7 +53,9 @@ def add_criteria(
     session.commit()
 
 
-def _meeting(session: Session, group_id: uuid.UUID, cycle_id: uuid.UUID, day: dt.date, people: int, language: str) -> uuid.UUID:
+def _meeting(
+    session: Session, group_id: uuid.UUID, cycle_id: uuid.UUID, day: dt.date, people: int, language: str
+) -> uuid.UUID:
     return meeting.create_meeting(
         session=session, group_id=group_id, cycle_id=cycle_id, date=day, participants=people, language=language
     )
@@ -62,8 +64,12 @@ def _meeting(session: Session, group_id: uuid.UUID, cycle_id: uuid.UUID, day: dt
 def build_town(session: Session, name: str = "Riverside") -> Town:
     """Create Riverside (see the module docstring) and return its ids."""
     town = territory.create_territory(session=session, name=name, language="en")
-    first = cycle.create_cycle(session=session, territory_id=town, number=1, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
-    second = cycle.create_cycle(session=session, territory_id=town, number=2, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    first = cycle.create_cycle(
+        session=session, territory_id=town, number=1, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)
+    )
+    second = cycle.create_cycle(
+        session=session, territory_id=town, number=2, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
     tenants = group.create_group(session=session, territory_id=town, name="Tenants")
     youth = group.create_group(session=session, territory_id=town, name="Youth")
     carers = group.create_group(session=session, territory_id=town, name="Carers")
@@ -100,7 +106,9 @@ def build_town(session: Session, name: str = "Riverside") -> Town:
 def build_elsewhere(session: Session, name: str = "Elsewhere") -> uuid.UUID:
     """Create a second territory with one cycle: four well-being criteria, A01, A02, G01, G01."""
     town = territory.create_territory(session=session, name=name)
-    only = cycle.create_cycle(session=session, territory_id=town, number=1, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    only = cycle.create_cycle(
+        session=session, territory_id=town, number=1, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+    )
     people = group.create_group(session=session, territory_id=town, name="Neighbours")
     add_criteria(session, _meeting(session, people, only, dt.date(2025, 6, 1), 10, "en"), [
         ("wellbeing", "Enough to eat", CONFIRMED, "A01"),
@@ -114,7 +122,9 @@ def build_elsewhere(session: Session, name: str = "Elsewhere") -> uuid.UUID:
 def build_waiting(session: Session, name: str = "Newtown") -> tuple[uuid.UUID, uuid.UUID]:
     """Create a territory whose only criterion has a suggested code nobody confirmed; return (territory, cycle)."""
     town = territory.create_territory(session=session, name=name)
-    only = cycle.create_cycle(session=session, territory_id=town, number=1, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    only = cycle.create_cycle(
+        session=session, territory_id=town, number=1, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
     everyone = group.create_group(session=session, territory_id=town, name="Everyone")
     add_criteria(session, _meeting(session, everyone, only, dt.date(2026, 2, 1), 9, "en"), [
         ("wellbeing", "Peace and quiet", SUGGESTED, "G02"),

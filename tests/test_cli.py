@@ -28,7 +28,9 @@ def test_demo_loads_once_then_refuses_a_second_copy(cli_env: Engine, capsys: pyt
     assert count_rows(cli_env, "criterion") == 295
 
 
-def test_evaluate_json_has_the_documented_keys(cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_json_has_the_documented_keys(
+    cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     labelled = pd.DataFrame(
         {"text": ["pas de boulot", "the bus is late", "je me sens seule"], "family": ["A", "A", "D"],
          "component": ["A06", "A10", ""], "language": ["fr", "en", "fr"]}
@@ -51,20 +53,24 @@ def test_evaluate_prints_a_readable_report(cli_env: Engine, tmp_path: Path, caps
     assert "component top-1 accuracy: n/a" in out
 
 
-def test_evaluate_without_family_column_names_it(cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_without_family_column_names_it(
+    cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pd.DataFrame({"text": ["no job"]}).to_csv(tmp_path / "bad.csv", index=False)
     assert main(["evaluate", str(tmp_path / "bad.csv")]) == 1
     assert "family" in capsys.readouterr().err
 
 
-def test_code_writes_suggestions_and_reports_bad_rows(cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = pd.DataFrame({"text": ["un logement trop cher", "", "=HYPERLINK(\"http://x\")"], "question": ["illbeing"] * 3})
+def test_code_writes_suggestions_and_reports_bad_rows(
+    cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = pd.DataFrame({"text": ["un logement trop cher", "", '=HYPERLINK("http://x")'], "question": ["illbeing"] * 3})
     rows.to_excel(tmp_path / "in.xlsx", index=False)  # pandas writes the third text as a live formula
     assert main(["code", str(tmp_path / "in.xlsx"), "-o", str(tmp_path / "out.xlsx")]) == 0
     captured = capsys.readouterr()
     assert "row 3, column 'text'" in captured.err  # spreadsheet rows: the header is row 1
     coded = pd.read_excel(tmp_path / "out.xlsx", dtype=str, keep_default_na=False)
     assert coded.loc[0, "suggested_family"] == "A"
-    assert coded.loc[1, "suggested_component"] == "" and "empty" in coded.loc[1, "error"]
-    assert coded.loc[2, "text"].startswith("'=")  # never written back as a live formula
+    assert coded.loc[1, "suggested_component"] == "" and "empty" in str(coded.loc[1, "error"])
+    assert str(coded.loc[2, "text"]).startswith("'=")  # never written back as a live formula
     assert "Coded 2 of 3 rows" in captured.out

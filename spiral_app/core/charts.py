@@ -46,30 +46,35 @@ def _percent(values: pd.Series) -> list[str]:
 
 
 def family_bars(frame: pd.DataFrame, *, by: str, by_title: str, shares: bool) -> go.Figure:
-    """Grouped bars: for each value of *by* (question, territory…), one bar per family, in counts or shares.
+    """Bars side by side: for each value of *by* (question, territory…), one bar per family, in counts or shares.
 
-    *frame* has columns *by*, family, family_name, criteria and share (as `results.family_shares` returns).
+    The x axis has two levels, the *by* value and under each bar its family letter, so that every bar is named
+    however narrow it gets. *frame* has *by*, family, family_name, criteria and share (`results.family_shares`).
     """
     figure = go.Figure()
     for family, part in frame.groupby("family", sort=True):
         values = part["share"] * 100 if shares else part["criteria"]
-        shown = _percent(part["share"]) if shares else [str(v) for v in part["criteria"]]
+        keys = _plain_all(part[by])
         figure.add_bar(
             name=_plain(part["family_name"].iloc[0]),
-            x=_plain_all(part[by]),
+            x=[keys, [str(family)] * len(part)],
             y=values,
             marker_color=family_colour(str(family)),
-            text=[f"{family} {value}" for value in shown],
+            text=_percent(part["share"]) if shares else [str(v) for v in part["criteria"]],
             textposition="outside",
             textangle=0,
             cliponaxis=False,
-            customdata=list(zip(_plain_all(part["family_name"]), part["criteria"], _percent(part["share"]), strict=True)),
-            hovertemplate="%{x}<br>%{customdata[0]}<br>%{customdata[1]} criteria (%{customdata[2]})<extra></extra>",
+            customdata=list(
+                zip(keys, _plain_all(part["family_name"]), part["criteria"], _percent(part["share"]), strict=True)
+            ),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]} criteria (%{customdata[3]})"
+            "<extra></extra>",
         )
     figure.update_layout(
         _LAYOUT,
-        barmode="group",
-        xaxis_title=by_title,
+        barmode="relative",  # one bar per (value, family) category: nothing actually stacks
+        bargap=0.1,
+        xaxis={"title": by_title, "type": "multicategory"},
         yaxis_title="Share of criteria (%)" if shares else "Criteria",
         yaxis_ticksuffix="%" if shares else "",
         legend_title_text="Family",
@@ -98,7 +103,10 @@ def family_radar(frame: pd.DataFrame) -> go.Figure:
         )
     figure.update_layout(
         _LAYOUT,
-        polar={"radialaxis": {"ticksuffix": "%", "angle": 90, "tickangle": 90}, "angularaxis": {"direction": "clockwise"}},
+        polar={
+            "radialaxis": {"ticksuffix": "%", "angle": 90, "tickangle": 90},
+            "angularaxis": {"direction": "clockwise"},
+        },
         legend={"title_text": "Group", "orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         height=620,
         margin={"l": 80, "r": 80, "t": 50, "b": 40},
@@ -123,7 +131,10 @@ def component_heatmap(frame: pd.DataFrame) -> go.Figure:
         go.Heatmap(
             z=shares.fillna(0).to_numpy() * 100,
             x=[_wrap(group, 16) for group in groups],
-            y=[f"<span style='color:{family_colour(code)}'>{_plain(name)}</span>" for code, name in zip(codes, names, strict=True)],
+            y=[
+                f"<span style='color:{family_colour(code)}'>{_plain(name)}</span>"
+                for code, name in zip(codes, names, strict=True)
+            ],
             text=[["" if pd.isna(value) else f"{value:.0%}" for value in row] for row in shares.to_numpy()],
             texttemplate="%{text}",
             textfont={"size": 11},
@@ -134,7 +145,8 @@ def component_heatmap(frame: pd.DataFrame) -> go.Figure:
                 [[_plain(name), _plain(group), int(criteria[i][j])] for j, group in enumerate(groups)]
                 for i, name in enumerate(names)
             ],
-            hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>%{customdata[2]} criteria (%{z:.0f}%)<extra></extra>",
+            hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>%{customdata[2]} criteria (%{z:.0f}%)"
+            "<extra></extra>",
             xgap=1,
             ygap=1,
         )
@@ -175,30 +187,38 @@ def coverage_bars(frame: pd.DataFrame) -> go.Figure:
 
 def change_bars(frame: pd.DataFrame, *, from_title: str, to_title: str) -> go.Figure:
     """Diverging bars: how many percentage points each family's share rose or fell between two cycles."""
-    texts = [
-        f"{family} {change * 100:+.1f} pts ({before:.0%} → {after:.0%})"
-        for family, change, before, after in zip(
-            frame["family"], frame["change"], frame["share_from"], frame["share_to"], strict=True
-        )
+    points = frame["change"] * 100
+    low, high = min(float(points.min()), 0.0), max(float(points.max()), 0.0)
+    # Room on both sides keeps the written changes clear of the family names and the plot's edge.
+    room = max(high - low, 1.0) * 0.45
+    hover = [
+        f"{change:+.1f} points ({before:.0%} → {after:.0%})"
+        for change, before, after in zip(points, frame["share_from"], frame["share_to"], strict=True)
     ]
     figure = go.Figure(
         go.Bar(
             y=_plain_all(frame["family_name"]),
-            x=frame["change"] * 100,
+            x=points,
             orientation="h",
             marker_color=[family_colour(str(family)) for family in frame["family"]],
-            text=texts,
+            text=[f"{family} {change:+.1f} pts" for family, change in zip(frame["family"], points, strict=True)],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate=f"%{{y}}<br>%{{text}}<br>{_plain(from_title)} → {_plain(to_title)}<extra></extra>",
+            customdata=hover,
+            hovertemplate=f"%{{y}}<br>%{{customdata}}<br>{_plain(from_title)} → {_plain(to_title)}<extra></extra>",
         )
     )
     figure.update_layout(
         _LAYOUT,
         height=120 + 40 * len(frame),
-        xaxis={"title": "Change in share of criteria (percentage points)", "zeroline": True, "zerolinewidth": 2},
-        yaxis={"autorange": "reversed"},
-        margin={"l": 10, "r": 160, "t": 10, "b": 10},
+        xaxis={
+            "title": "Change in share of criteria (percentage points)",
+            "zeroline": True,
+            "zerolinewidth": 2,
+            "range": [low - room, high + room],
+            "ticksuffix": " pts",
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
         showlegend=False,
     )
     return figure
@@ -207,35 +227,53 @@ def change_bars(frame: pd.DataFrame, *, from_title: str, to_title: str) -> go.Fi
 def ranking_bars(frame: pd.DataFrame, *, limit: int = 15) -> go.Figure:
     """Horizontal bars of the first components of a synthesis: criteria per question, in the family's colour.
 
+    Questions are told apart by pattern, and each bar ends with its counts written out.
     *frame* has component, family, groups, wellbeing, illbeing and action, ranked.
     """
     top = frame.head(limit)
+    components = _plain_all(top["component"])
+    colours = [family_colour(str(family)) for family in top["family"]]
     figure = go.Figure()
-    questions = (("wellbeing", "Well-being", ""), ("illbeing", "Ill-being", "/"), ("action", "What I do", "."))
-    for column, label, pattern in questions:
+    for column, label, pattern in (
+        ("wellbeing", "Well-being", ""),
+        ("illbeing", "Ill-being", "/"),
+        ("action", "What I do", "."),
+    ):
         figure.add_bar(
             name=label,
-            y=_plain_all(top["component"]),
+            y=components,
             x=top[column],
             orientation="h",
             marker={
-                "color": [family_colour(str(family)) for family in top["family"]],
+                "color": colours,
                 "pattern": {"shape": pattern, "fgcolor": "#FFFFFF", "solidity": 0.3},
                 "line": {"color": "#FFFFFF", "width": 1},
             },
-            text=[f"{label} {value}" if value else "" for value in top[column]],
-            textposition="inside",
-            insidetextanchor="middle",
             customdata=top["groups"],
             hovertemplate=f"%{{y}}<br>{label}: %{{x}} criteria<br>raised by %{{customdata}} group(s)<extra></extra>",
         )
+    totals = top["wellbeing"] + top["illbeing"] + top["action"]
+    figure.add_scatter(
+        y=components,
+        x=totals,
+        mode="text",
+        text=[
+            f"  {w} well-being · {i} ill-being · {a} actions · {g} group(s)"
+            for w, i, a, g in zip(top["wellbeing"], top["illbeing"], top["action"], top["groups"], strict=True)
+        ],
+        textposition="middle right",
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
     figure.update_layout(
         _LAYOUT,
         barmode="stack",
         height=140 + 32 * len(top),
-        xaxis_title="Criteria (well-being plain, ill-being hatched, actions dotted)",
-        yaxis={"autorange": "reversed"},
-        legend_title_text="Question",
-        uniformtext={"minsize": 9, "mode": "hide"},
+        xaxis={
+            "title": "Criteria (well-being plain, ill-being hatched, actions dotted)",
+            "range": [0, totals.max() * 1.9],
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
+        showlegend=False,
     )
     return figure

@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
-from sklearn.compose import ColumnTransformer
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -85,7 +85,8 @@ class WordwiseCharVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[m
         return self.tfidf_.transform(self._counts(texts))
 
     def get_feature_names_out(self, input_features: object = None) -> npt.NDArray[np.object_]:  # noqa: ARG002
-        return self.counter_.get_feature_names_out()
+        names: npt.NDArray[np.object_] = self.counter_.get_feature_names_out()
+        return names
 
     def _counts(self, texts: pd.Series) -> sparse.csr_matrix:
         index: dict[str, int] = {}

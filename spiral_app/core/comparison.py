@@ -9,8 +9,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
@@ -92,8 +94,8 @@ def compare_territories(
 ) -> TerritoryComparison:
     """Return family shares per territory in cycle *cycle_number*, or in each one's latest cycle with criteria."""
     code = results.counted_code(confirmed_only=confirmed_only)
-    base = (
-        select(col(Territory.name).label("territory"), code.label("code"))
+    base: sa.Select[*tuple[Any, ...]] = (
+        sa.select(col(Territory.name).label("territory"), code.label("code"))
         .select_from(Criterion)
         .join(Meeting, col(Meeting.id) == col(Criterion.meeting_id))
         .join(Cycle, col(Cycle.id) == col(Meeting.cycle_id))
@@ -109,7 +111,9 @@ def compare_territories(
             .group_by(col(Cycle.territory_id))
             .subquery()
         )
-        base = base.join(latest, and_(latest.c.territory_id == col(Cycle.territory_id), latest.c.number == Cycle.number))
+        base = base.join(
+            latest, and_(latest.c.territory_id == col(Cycle.territory_id), latest.c.number == Cycle.number)
+        )
     else:
         base = base.where(col(Cycle.number) == cycle_number)
     criteria = base.subquery()
@@ -123,7 +127,7 @@ def compare_territories(
     counted = results.with_families(frame, families)
     names = [str(n) for n in session.exec(select(Territory.name).where(col(Territory.id).in_(territory_ids)))]
     present = set(counted["territory"])
-    keys: list[object] = sorted(name for name in names if name in present)
+    keys: list[object] = [name for name in sorted(names) if name in present]
     return TerritoryComparison(
         shares=results.family_shares(counted, families, by="territory", keys=keys),
         without_criteria=tuple(sorted(name for name in names if name not in present)),
@@ -177,5 +181,7 @@ def compare_cycles(
 
 def cycle_numbers(*, session: Session, territory_ids: Sequence[uuid.UUID]) -> list[int]:
     """Return the cycle numbers that at least one of the territories has."""
-    statement = select(Cycle.number).where(col(Cycle.territory_id).in_(territory_ids)).distinct().order_by(Cycle.number)
+    statement = (
+        select(Cycle.number).where(col(Cycle.territory_id).in_(territory_ids)).distinct().order_by(col(Cycle.number))
+    )
     return [int(number) for number in session.exec(statement).all()]

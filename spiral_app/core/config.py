@@ -22,9 +22,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user:password@host/db",
     )
     data_dir: Path = Field(default=REPO_ROOT / "data", description="Codebook, corpus and demo data")
-    model_dir: Path = Field(
-        default=DEFAULT_DATA_HOME / "models", description="Where trained coding models are cached"
-    )
+    model_dir: Path = Field(default=DEFAULT_DATA_HOME / "models", description="Where trained coding models are cached")
     small_group_threshold: int = Field(
         default=5, ge=1, description="Groups with fewer participants have their breakdowns hidden"
     )

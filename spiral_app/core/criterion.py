@@ -165,6 +165,13 @@ def list_criteria(*, session: Session, meeting_id: uuid.UUID) -> pd.DataFrame:
 # A person's decision fixes a post-it: only criteria still awaiting one can be edited or deleted.
 LOCKED = frozenset({CodingStatus.CONFIRMED.value, CodingStatus.UNCLASSIFIABLE.value})
 GRID_COLUMNS = ["id", "no", "question", "text", "language"]
+_SUGGESTION_FIELDS = (
+    "suggested_code",
+    "suggested_confidence",
+    "suggested_model",
+    "suggested_alternatives",
+    "suggested_explanation",
+)
 _BULLET = re.compile(r"^\s*(?:[-*•–—]|\d+[.)])\s+")
 
 
@@ -177,7 +184,8 @@ def meeting_sheet(*, session: Session, meeting_id: uuid.UUID) -> pd.DataFrame:
 def grid_frame(sheet: pd.DataFrame) -> pd.DataFrame:
     """Return the editable criteria of a `meeting_sheet` as the entry grid shows them, ids as text."""
     editable = sheet.loc[~sheet["locked"], GRID_COLUMNS].reset_index(drop=True)
-    return editable.assign(id=editable["id"].astype(str))
+    # Rows added in the grid have no number yet: a nullable integer column takes them without a dtype change.
+    return editable.assign(id=editable["id"].astype(str)).astype({"no": "Int64"})
 
 
 def locked_frame(sheet: pd.DataFrame, component_labels: dict[str, str]) -> pd.DataFrame:
@@ -212,11 +220,17 @@ class GridChanges:
 
 
 def _cell(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[call-overload]
+    """Return a grid cell as text: the editor gives None or NaN for an empty cell."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
 
 
 def _grid_problems(
-    ids: Sequence[uuid.UUID | None], drafts: Sequence[CriterionDraft], editable: dict[uuid.UUID, Criterion], max_length: int
+    ids: Sequence[uuid.UUID | None],
+    drafts: Sequence[CriterionDraft],
+    editable: dict[uuid.UUID, Criterion],
+    max_length: int,
 ) -> tuple[list[CriterionDraft], list[Problem]]:
     problems = [
         Problem("text", "was confirmed, split or deleted meanwhile: reload the page to see it.", row)
@@ -235,6 +249,10 @@ def _grid_problems(
     return cleaned, sorted(problems, key=lambda p: p.row or 0)
 
 
+def _content(entry: Criterion | CriterionDraft) -> tuple[str, str, str]:
+    return entry.question, entry.text, entry.language
+
+
 def _changed_rows(
     ids: Sequence[uuid.UUID | None], drafts: Sequence[CriterionDraft], editable: dict[uuid.UUID, Criterion]
 ) -> list[dict[str, object]]:
@@ -242,19 +260,15 @@ def _changed_rows(
     rows: list[dict[str, object]] = []
     for criterion_id, draft in zip(ids, drafts, strict=True):
         current = editable.get(criterion_id) if criterion_id is not None else None
-        if current is None or (current.question, current.text, current.language) == (draft.question, draft.text, draft.language):
+        if current is None or _content(current) == _content(draft):
             continue
         row = current.model_dump(include={"id", "status", *_SUGGESTION_FIELDS})
         row.update(question=draft.question, text=draft.text, language=draft.language)
         if (current.question, current.text) != (draft.question, draft.text):
-            row.update(status=CodingStatus.UNCODED.value, suggested_alternatives="", suggested_explanation="",
-                       suggested_code=None, suggested_confidence=None, suggested_model=None)  # fmt: skip
+            row.update(dict.fromkeys(_SUGGESTION_FIELDS), status=CodingStatus.UNCODED.value)
+            row.update(suggested_alternatives="", suggested_explanation="")
         rows.append(row)
     return rows
-
-
-_SUGGESTION_FIELDS = ("suggested_code", "suggested_confidence", "suggested_model", "suggested_alternatives",
-                      "suggested_explanation")  # fmt: skip
 
 
 def save_grid(

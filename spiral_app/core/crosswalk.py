@@ -5,11 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from spiral_app.core.errors import InvalidInput, Problem
 from spiral_app.core.models import CodebookCrosswalk, CodebookEntry
@@ -167,24 +165,29 @@ def translate(frame: pd.DataFrame, *, edges: pd.DataFrame, to_version_id: uuid.U
 
 
 def crosswalk_table(*, session: Session, to_version_id: uuid.UUID) -> pd.DataFrame:
-    """Return how the codes of the previous version carry over into *to_version_id*, with both labels."""
-    old, new = aliased(CodebookEntry), aliased(CodebookEntry)
-    columns: list[Any] = [
-        CodebookCrosswalk.from_code,
-        old.label_en,
-        CodebookCrosswalk.to_code,
-        new.label_en,
-    ]
-    statement = (
-        select(*columns)
-        .join(old, (old.version_id == CodebookCrosswalk.from_version_id) & (old.code == CodebookCrosswalk.from_code))
-        .join(new, (new.version_id == CodebookCrosswalk.to_version_id) & (new.code == CodebookCrosswalk.to_code))
-        .where(CodebookCrosswalk.to_version_id == to_version_id)
-        .order_by(col(CodebookCrosswalk.from_code))
-    )
-    frame = pd.DataFrame(session.exec(statement).all(), columns=["from_code", "from_label", "to_code", "to_label"])
-    frame["changed"] = (frame["from_code"] != frame["to_code"]) | (frame["from_label"] != frame["to_label"])
-    return frame
+    """Return each code of the version before *to_version_id*, where it went (if anywhere) and both labels."""
+    columns = ["from_code", "from_label", "to_code", "to_label", "changed"]
+    previous = previous_version_id(session=session, version_id=to_version_id)
+    if previous is None:
+        return pd.DataFrame(columns=columns)
+    old = _labels(session, previous).rename(columns={"code": "from_code", "label_en": "from_label"})
+    new = _labels(session, to_version_id).rename(columns={"code": "to_code", "label_en": "to_label"})
+    walk = session.exec(
+        select(CodebookCrosswalk.from_code, CodebookCrosswalk.to_code).where(
+            CodebookCrosswalk.to_version_id == to_version_id
+        )
+    ).all()
+    table = old.merge(pd.DataFrame(walk, columns=MAPPING_COLUMNS), on="from_code", how="left")
+    table = table.merge(new, on="to_code", how="left")
+    table["changed"] = (table["from_code"] != table["to_code"]) | (table["from_label"] != table["to_label"])
+    return table[columns].sort_values(["changed", "from_code"], ascending=[False, True], ignore_index=True)
+
+
+def _labels(session: Session, version_id: uuid.UUID) -> pd.DataFrame:
+    rows = session.exec(
+        select(CodebookEntry.code, CodebookEntry.label_en).where(CodebookEntry.version_id == version_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["code", "label_en"])
 
 
 def previous_version_id(*, session: Session, version_id: uuid.UUID) -> uuid.UUID | None:

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from spiral_app.core.errors import InvalidInput, Problem
 from spiral_app.core.models import Cycle
@@ -34,7 +34,7 @@ def create_cycle(
 
 def list_cycles(*, session: Session, territory_id: uuid.UUID) -> pd.DataFrame:
     """Return a territory's cycles, oldest first."""
-    rows = session.exec(select(Cycle).where(Cycle.territory_id == territory_id).order_by(Cycle.number)).all()
+    rows = session.exec(select(Cycle).where(Cycle.territory_id == territory_id).order_by(col(Cycle.number))).all()
     return pd.DataFrame(
         [(c.id, c.number, c.start, c.end, c.description) for c in rows],
         columns=["id", "number", "start", "end", "description"],

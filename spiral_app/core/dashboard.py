@@ -117,8 +117,8 @@ class Dashboard:
         shown = self.components["code"].nunique()
         raised = int(self.raised_components)
         return (
-            f"Share of each group's {self.what} criteria coded to each component (one column per group); the {shown} components most "
-            f"raised are shown ({raised} raised in all). {self._scope()}."
+            f"Share of each group's {self.what} criteria coded to each component (one column per group); "
+            f"the {shown} components most raised are shown ({raised} raised in all). {self._scope()}."
         )
 
     def caption_illbeing(self) -> str:
@@ -200,7 +200,8 @@ def _components(by_group: pd.DataFrame, components: pd.DataFrame, group_keys: li
     frame["component_label"] = frame["component_label"].fillna(frame["code"])
     order = {name: position for position, name in enumerate(group_keys)}
     frame = frame.sort_values(["group", "code"], key=lambda c: c.map(order) if c.name == "group" else c)
-    return frame[["group", "code", "family", "component_label", "criteria", "share"]].reset_index(drop=True)
+    result: pd.DataFrame = frame[["group", "code", "family", "component_label", "criteria", "share"]]
+    return result.reset_index(drop=True)
 
 
 def _top_illbeing(
@@ -223,7 +224,7 @@ def _top_illbeing(
     top["component"] = top["code"] + " " + top["component_label"].fillna("")
     top["family"] = top["code"].str[0] + " · " + top["family_label"]
     quotes = _quotes(session, filters, list(top["code"]), visible)
-    top["quotes"] = top["code"].map(quotes).fillna("")
+    top["quotes"] = quotes.reindex(top["code"], fill_value="").to_numpy()
     return top[columns].reset_index(drop=True)
 
 
@@ -235,7 +236,7 @@ def _quotes(session: Session, filters: ResultFilter, codes: list[str], visible: 
     statement = (
         select(criteria.c.code, criteria.c.group_id, criteria.c.text)
         .where(criteria.c.code.in_(codes), criteria.c.group_id.in_(visible_ids))
-        .order_by(criteria.c.code, criteria.c.position, criteria.c.id)
+        .order_by(criteria.c.code, criteria.c.date, criteria.c.position, criteria.c.id)
     )
     frame = pd.DataFrame(session.execute(statement).all(), columns=["code", "group_id", "text"])
     if frame.empty:
@@ -243,7 +244,10 @@ def _quotes(session: Session, filters: ResultFilter, codes: list[str], visible: 
     frame = frame.merge(visible, on="group_id")
     # The groups that raised a component most often speak first; each group's first post-it stands for it.
     frame["raised"] = frame.groupby(["code", "group_id"])["text"].transform("size")
-    frame = frame.drop_duplicates(["code", "group_id"]).sort_values(["code", "raised", "group"], ascending=[True, False, True])
+    frame = frame.drop_duplicates(["code", "group_id"]).sort_values(
+        ["code", "raised", "group"], ascending=[True, False, True]
+    )
     frame = frame.groupby("code").head(QUOTES_PER_COMPONENT)
     frame["quote"] = "“" + frame["text"].astype(str) + "” (" + frame["group"].astype(str) + ")"
-    return frame.groupby("code")["quote"].agg(" / ".join)
+    joined: pd.Series = frame.groupby("code")["quote"].agg(" / ".join)
+    return joined

@@ -18,7 +18,7 @@ from spiral_app.core.codebook import current_version_id
 from spiral_app.core.coder import Coder
 from spiral_app.core.criterion import CriterionDraft, attach_suggestions, criterion_rows, insert_criteria, next_position
 from spiral_app.core.errors import InvalidInput, Problem, require_text
-from spiral_app.core.models import CodebookEntry, CodingDecision, CodingStatus, Criterion, Group, Meeting, utcnow
+from spiral_app.core.models import CodebookEntry, CodingDecision, CodingStatus, Criterion, Group, utcnow
 from spiral_app.core.review import ReviewFilter, confidence, filter_conditions, joined
 
 # The status on one side of a split: the parts did not exist before it, the original does not exist after it.
@@ -109,14 +109,15 @@ def _state(criterion: Criterion) -> dict[str, object]:
 
 
 def _decide(
-    session: Session, criterion: Criterion, *, action: DecisionAction, to_status: CodingStatus, to_code: str | None,
-    decided_by: str, reason: str,
-) -> uuid.UUID:  # fmt: skip
-    act, version_id = _act(action, decided_by, reason), _version(session)
+    session: Session, criterion: Criterion, change: tuple[DecisionAction, CodingStatus, str | None], who: str, why: str
+) -> uuid.UUID:
+    action, to_status, to_code = change
+    act, version_id = _act(action, who, why), _version(session)
     row = _decision_row(_state(criterion), act, to_status=to_status.value, to_code=to_code)
     session.add(CodingDecision.model_validate(row))
     criterion.status, criterion.component_code = to_status.value, to_code
-    criterion.confirmed_by, criterion.confirmed_at, criterion.codebook_version_id = act.decided_by, act.decided_at, version_id
+    criterion.confirmed_by, criterion.confirmed_at = act.decided_by, act.decided_at
+    criterion.codebook_version_id = version_id
     session.add(criterion)
     session.commit()
     return act.batch_id
@@ -129,8 +130,8 @@ def confirm(*, session: Session, criterion_id: uuid.UUID, decided_by: str, reaso
         raise _refuse("Post-it", f"is already confirmed as {criterion.component_code}.")
     if criterion.suggested_code is None:
         raise _refuse("Component", "there is no suggestion to confirm: choose a component.")
-    return _decide(session, criterion, action=DecisionAction.CONFIRM, to_status=CodingStatus.CONFIRMED,
-                   to_code=criterion.suggested_code, decided_by=decided_by, reason=reason)  # fmt: skip
+    change = (DecisionAction.CONFIRM, CodingStatus.CONFIRMED, criterion.suggested_code)
+    return _decide(session, criterion, change, decided_by, reason)
 
 
 def recode(
@@ -141,14 +142,16 @@ def recode(
     if not component_code:
         raise _refuse("Component", "choose the component this post-it belongs to.")
     known = session.exec(
-        select(CodebookEntry.id).where(CodebookEntry.version_id == _version(session), CodebookEntry.code == component_code)
+        select(CodebookEntry.id).where(
+            CodebookEntry.version_id == _version(session), CodebookEntry.code == component_code
+        )
     ).first()
     if known is None or len(component_code) == 1:
         raise _refuse("Component", f"'{component_code}' is not a component of the current codebook.")
     if criterion.status == CodingStatus.CONFIRMED and criterion.component_code == component_code:
         raise _refuse("Post-it", f"is already confirmed as {component_code}.")
-    return _decide(session, criterion, action=DecisionAction.RECODE, to_status=CodingStatus.CONFIRMED,
-                   to_code=component_code, decided_by=decided_by, reason=reason)  # fmt: skip
+    change = (DecisionAction.RECODE, CodingStatus.CONFIRMED, component_code)
+    return _decide(session, criterion, change, decided_by, reason)
 
 
 def mark_unclassifiable(*, session: Session, criterion_id: uuid.UUID, decided_by: str, reason: str = "") -> uuid.UUID:
@@ -156,8 +159,8 @@ def mark_unclassifiable(*, session: Session, criterion_id: uuid.UUID, decided_by
     criterion = _criterion(session, criterion_id)
     if criterion.status == CodingStatus.UNCLASSIFIABLE:
         raise _refuse("Post-it", "is already marked unclassifiable.")
-    return _decide(session, criterion, action=DecisionAction.UNCLASSIFIABLE, to_status=CodingStatus.UNCLASSIFIABLE,
-                   to_code=None, decided_by=decided_by, reason=reason)  # fmt: skip
+    change = (DecisionAction.UNCLASSIFIABLE, CodingStatus.UNCLASSIFIABLE, None)
+    return _decide(session, criterion, change, decided_by, reason)
 
 
 def bulk_confirm(
@@ -165,14 +168,15 @@ def bulk_confirm(
 ) -> tuple[uuid.UUID, int]:
     """Confirm every suggestion within *filters* whose confidence is at least *threshold*; return batch and count."""
     act, version_id = _act(DecisionAction.BULK_CONFIRM, decided_by, reason), _version(session)
-    statement = joined(sa.select(col(Criterion.id), *(col(getattr(Criterion, f)) for f in STATE_FIELDS),
-                                 col(Criterion.suggested_code))).where(  # fmt: skip
+    statement = joined(
+        sa.select(col(Criterion.id), *(col(getattr(Criterion, f)) for f in STATE_FIELDS), col(Criterion.suggested_code))
+    ).where(
         *filter_conditions(filters),
         col(Criterion.status) == CodingStatus.SUGGESTED.value,
         col(Criterion.suggested_code).is_not(None),
         confidence() >= threshold,
     )
-    targets = [row._asdict() for row in session.exec(statement).all()]
+    targets = [row._asdict() for row in session.connection().execute(statement).all()]
     if not targets:
         raise _refuse("Confidence", f"no suggestion in this selection has a confidence of {threshold:.0%} or more.")
     decisions = [
@@ -182,10 +186,15 @@ def bulk_confirm(
     session.exec(
         update(Criterion)
         .where(col(Criterion.id).in_([t["id"] for t in targets]))
-        .values(status=CodingStatus.CONFIRMED.value, component_code=col(Criterion.suggested_code),
-                confirmed_by=act.decided_by, confirmed_at=act.decided_at, codebook_version_id=version_id)
+        .values(
+            status=CodingStatus.CONFIRMED.value,
+            component_code=col(Criterion.suggested_code),
+            confirmed_by=act.decided_by,
+            confirmed_at=act.decided_at,
+            codebook_version_id=version_id,
+        )
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     session.commit()
     return act.batch_id, len(targets)
 
@@ -207,9 +216,15 @@ def validate_parts(parts: Sequence[str], *, max_length: int) -> list[str]:
 
 
 def split_criterion(
-    *, session: Session, criterion_id: uuid.UUID, parts: Sequence[str], coder: Coder | None, decided_by: str,
-    max_length: int, reason: str = "",
-) -> tuple[uuid.UUID, list[uuid.UUID]]:  # fmt: skip
+    *,
+    session: Session,
+    criterion_id: uuid.UUID,
+    parts: Sequence[str],
+    coder: Coder | None,
+    decided_by: str,
+    max_length: int,
+    reason: str = "",
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Replace a criterion by one new criterion per part, each with its own suggestion; return batch and new ids."""
     original = _criterion(session, criterion_id)
     cleaned = validate_parts(parts, max_length=max_length)
@@ -222,7 +237,9 @@ def split_criterion(
     replaced = _decision_row(_state(original), act, to_status=ABSENT, to_code=None)
     replaced["snapshot"] = json.dumps(original.model_dump(mode="json"))
     nothing_before = {"status": ABSENT, **dict.fromkeys(STATE_FIELDS[1:])}
-    created = [_decision_row({"id": r["id"], **nothing_before}, act, to_status=str(r["status"]), to_code=None) for r in rows]
+    created = [
+        _decision_row({"id": r["id"], **nothing_before}, act, to_status=str(r["status"]), to_code=None) for r in rows
+    ]
     session.delete(original)
     session.flush()
     insert_criteria(session=session, rows=rows)
@@ -269,12 +286,17 @@ def _restore_states(session: Session, decisions: Sequence[CodingDecision]) -> No
         session.exec(select(Criterion.id).where(col(Criterion.id).in_([d.criterion_id for d in decisions]))).all()
     )
     states = [
-        {"id": d.criterion_id, "status": d.from_status, "component_code": d.from_code,
-         "confirmed_by": d.from_confirmed_by, "confirmed_at": d.from_confirmed_at,
-         "codebook_version_id": d.from_codebook_version_id}
+        {
+            "id": d.criterion_id,
+            "status": d.from_status,
+            "component_code": d.from_code,
+            "confirmed_by": d.from_confirmed_by,
+            "confirmed_at": d.from_confirmed_at,
+            "codebook_version_id": d.from_codebook_version_id,
+        }
         for d in decisions
         if d.criterion_id in existing
-    ]  # fmt: skip
+    ]
     if states:
         session.exec(update(Criterion), params=states)
 
@@ -291,18 +313,23 @@ def recent_decisions(*, session: Session, territory_id: uuid.UUID, limit: int = 
     statement = (
         joined(
             sa.select(
-                col(CodingDecision.batch_id), func.min(CodingDecision.action), func.min(CodingDecision.decided_by),
-                func.max(CodingDecision.decided_at), func.count(), func.min(Criterion.text),
-                func.min(CodingDecision.from_code), func.min(CodingDecision.to_code),
+                col(CodingDecision.batch_id),
+                func.min(CodingDecision.action),
+                func.min(CodingDecision.decided_by),
+                func.max(CodingDecision.decided_at),
+                func.count(),
+                func.min(Criterion.text),
+                func.min(CodingDecision.from_code),
+                func.min(CodingDecision.to_code),
             ).join(Criterion, col(Criterion.id) == col(CodingDecision.criterion_id))
-        )  # fmt: skip
+        )
         .where(col(Group.territory_id) == territory_id, col(CodingDecision.undone).is_(False))
         .group_by(col(CodingDecision.batch_id))
         .order_by(func.max(CodingDecision.decided_at).desc())
         .limit(limit)
     )
     columns = ["batch_id", "action", "decided_by", "decided_at", "criteria", "text", "from_code", "to_code"]
-    return pd.DataFrame(list(session.exec(statement).all()), columns=columns)
+    return pd.DataFrame(session.connection().execute(statement).all(), columns=columns)
 
 
 def describe_decisions(recent: pd.DataFrame) -> pd.Series[str]:

@@ -39,7 +39,11 @@ def load_demo(*, session: Session, data_dir: Path) -> uuid.UUID:
     session.flush()
     session.add_all(
         Actor(
-            territory_id=territory.id, name=a["name"], kind=a["kind"], contact=a["contact"], description=a["description"]
+            territory_id=territory.id,
+            name=a["name"],
+            kind=a["kind"],
+            contact=a["contact"],
+            description=a["description"],
         )
         for a in demo["actors"]
     )

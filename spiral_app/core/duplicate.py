@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,7 +21,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def normalise(text: str) -> str:
     """Return *text* accent-folded, lower-cased, with punctuation and repeated spaces removed."""
-    return " ".join(_NOT_WORD.sub(" ", fold_accents(text)).split())
+    # NFKC first: fold_accents lower-cases before decomposing, so a styled '𝑨' would otherwise stay upper-case.
+    return " ".join(_NOT_WORD.sub(" ", fold_accents(unicodedata.normalize("NFKC", text))).split())
 
 
 def find_duplicates(texts: Sequence[str], questions: Sequence[str], *, threshold: float = THRESHOLD) -> pd.DataFrame:

@@ -22,7 +22,9 @@ class Ranker(Protocol):
 
     classes: npt.NDArray[np.str_]
 
-    def probabilities(self, texts: Sequence[str], questions: Sequence[str] | None = None) -> npt.NDArray[np.float64]: ...
+    def probabilities(
+        self, texts: Sequence[str], questions: Sequence[str] | None = None
+    ) -> npt.NDArray[np.float64]: ...
 
 
 @dataclass(frozen=True)

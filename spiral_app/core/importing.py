@@ -5,50 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
 from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
+from spiral_app.core import template
 from spiral_app.core.coder import Coder
 from spiral_app.core.criterion import CriterionDraft, attach_suggestions, criterion_rows, insert_criteria
 from spiral_app.core.errors import InvalidInput, Problem
 from spiral_app.core.models import Criterion, Cycle, Group, Meeting, Question, Territory
 from spiral_app.core.territory import LANGUAGES
-from spiral_app.core.text import fold_accents
 from spiral_app.core.upload import Table
 
-COLUMNS = ("group", "meeting_date", "question", "text", "language")
-REQUIRED = ("group", "question", "text")
-HEADER_ALIASES = {
-    **{c: c for c in COLUMNS},
-    "groupe": "group", "group_name": "group", "nom_du_groupe": "group",
-    "date": "meeting_date", "meeting": "meeting_date", "date_of_meeting": "meeting_date",
-    "date_reunion": "meeting_date", "date_de_reunion": "meeting_date", "date_de_la_reunion": "meeting_date",
-    "texte": "text", "criterion": "text", "critere": "text",
-    "langue": "language", "lang": "language",
-}  # fmt: skip
-QUESTION_WORDS = {
-    **dict.fromkeys(("wellbeing", "bienetre", "q1", "question1"), Question.WELLBEING),
-    **dict.fromkeys(("illbeing", "maletre", "q2", "question2"), Question.ILLBEING),
-    **dict.fromkeys(("action", "actions", "q3", "question3", "whatidoorcoulddo"), Question.ACTION),
-}
-LANGUAGE_NAMES = {
-    "english": "en", "anglais": "en", "french": "fr", "francais": "fr", "italian": "it", "italiano": "it",
-    "italien": "it", "spanish": "es", "espanol": "es", "espagnol": "es", "portuguese": "pt", "portugues": "pt",
-    "portugais": "pt", "german": "de", "deutsch": "de", "allemand": "de", "dutch": "nl", "nederlands": "nl",
-    "neerlandais": "nl", "greek": "el", "grec": "el", "latvian": "lv", "latviesu": "lv", "letton": "lv",
-    "romanian": "ro", "romana": "ro", "roumain": "ro",
-}  # fmt: skip
-DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")  # day first, as in Europe
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_DASHES = str.maketrans("‐‑‒–—―’`", "------''")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+class NewMeeting(TypedDict):
+    """A meeting an import creates, as inserted."""
+
+    id: uuid.UUID
+    group_id: uuid.UUID
+    cycle_id: uuid.UUID
+    date: dt.date
+    facilitator: str
+    participants: int
+    language: str
 
 
 @dataclass(frozen=True)
@@ -56,7 +43,7 @@ class ImportPlan:
     """A checked file, ready to write: each criterion with its meeting, and the meetings to create."""
 
     frame: pd.DataFrame  # row, group, meeting_id, meeting_date, question, text, language
-    new_meetings: list[dict[str, object]]
+    new_meetings: list[NewMeeting]
     start_positions: dict[uuid.UUID, int]
     source: str
 
@@ -83,50 +70,6 @@ class ImportSummary:
     suggestions: int
     counts: pd.DataFrame
     suggested: pd.DataFrame  # row, group, question, text, suggested_code, confidence
-
-
-def header_key(name: str) -> str:
-    """Return a column name reduced for matching: 'Date de la réunion' -> 'date_de_la_reunion'."""
-    return _NOT_ALNUM.sub("_", fold_accents(name)).strip("_")
-
-
-def question_for(word: str) -> Question | None:
-    """Return the question *word* names: 'Bien-être', 'well being', 'Q1' and 'wellbeing' all name Q1."""
-    return QUESTION_WORDS.get(_NOT_ALNUM.sub("", fold_accents(word)))
-
-
-def language_for(word: str) -> str | None:
-    """Return the language code *word* names: 'fr', 'FR', 'fr-BE', 'French' or 'Français'."""
-    key = fold_accents(word.strip())
-    if key[:2] in LANGUAGES and (len(key) == 2 or key[2] in "-_"):
-        return key[:2]
-    return LANGUAGE_NAMES.get(key)
-
-
-def parse_date(value: str) -> dt.date | None:
-    """Return the date written as YYYY-MM-DD (or DD/MM/YYYY, DD.MM.YYYY), or None if it is not one."""
-    for parse in (dt.date.fromisoformat, lambda v: dt.datetime.fromisoformat(v).date()):
-        try:
-            return parse(value)
-        except ValueError:
-            pass
-    for pattern in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(value, pattern).date()
-        except ValueError:
-            pass
-    return None
-
-
-def name_key(name: str) -> str:
-    """Return a group name reduced for matching: case, accents, dashes and spacing ignored."""
-    return " ".join(fold_accents(name.translate(_DASHES)).split())
-
-
-def shown(value: str, limit: int = 40) -> str:
-    """Return *value* fit to quote in a message: short, and with no control characters."""
-    clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in value[: limit + 1])
-    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
 # --- the check ---------------------------------------------------------------------------------------------------
@@ -164,7 +107,7 @@ def _load_territory(session: Session, territory_id: uuid.UUID) -> _Territory:
         raise InvalidInput([Problem("Territory", "no longer exists.")])
     groups: dict[str, tuple[uuid.UUID, str]] = {}
     for group_id, name in session.exec(select(Group.id, Group.name).where(Group.territory_id == territory_id)):
-        groups.setdefault(name_key(name), (group_id, name))
+        groups.setdefault(template.name_key(name), (group_id, name))
         groups[name] = (group_id, name)
     meetings = session.exec(
         select(col(Meeting.id), col(Meeting.group_id), col(Meeting.date), col(Meeting.language))
@@ -191,7 +134,7 @@ def check_import(*, session: Session, territory_id: uuid.UUID, table: Table, max
     where = _map_header(table)
     if not table.rows:
         raise InvalidInput([*table.problems, Problem("File", "has a header but no rows of criteria below it.")])
-    names = {c: table.columns[where[c]] if c in where else c for c in COLUMNS}
+    names = {c: table.columns[where[c]] if c in where else c for c in template.COLUMNS}
     rows = [_Row(number, *_pick(cells, where)) for number, cells in zip(table.row_numbers, table.rows, strict=True)]
     context = _load_territory(session, territory_id)
     problems = [*table.problems, *_check_cells(rows, context, names, max_text_length)]
@@ -209,7 +152,7 @@ def check_import(*, session: Session, territory_id: uuid.UUID, table: Table, max
 
 
 def _pick(cells: tuple[str, ...], where: dict[str, int]) -> tuple[str, str, str, str, str]:
-    group, date, question, text, language = (cells[where[c]] if c in where else "" for c in COLUMNS)
+    group, date, question, text, language = (cells[where[c]] if c in where else "" for c in template.COLUMNS)
     return group, date, question, text, language
 
 
@@ -219,24 +162,24 @@ def _map_header(table: Table) -> dict[str, int]:
     problems: list[Problem] = []
     row = table.header_row
     for index, name in enumerate(table.columns):
-        canonical = HEADER_ALIASES.get(header_key(name))
+        canonical = template.HEADER_ALIASES.get(template.header_key(name))
         if not name:
             if any(cells[index] for cells in table.rows):
                 message = "has cells but no name in the header: name the column or delete it."
                 problems.append(Problem(get_column_letter(index + 1), message, row))
         elif canonical is None:
-            close = difflib.get_close_matches(header_key(name), COLUMNS, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"the columns are {', '.join(COLUMNS)}."
+            close = difflib.get_close_matches(template.header_key(name), template.COLUMNS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the columns are {', '.join(template.COLUMNS)}."
             problems.append(Problem(name, f"is not a column Spiral knows: {hint}", row))
         elif canonical in where:
             problems.append(Problem(name, f"repeats the column '{table.columns[where[canonical]]}'.", row))
         else:
             where[canonical] = index
     if not where:
-        found = ", ".join(f"'{shown(c, 20)}'" for c in table.columns[:5])
-        message = f"must name its columns ({', '.join(COLUMNS)}) in row {row}, which holds {found}."
-        raise InvalidInput([*table.problems, Problem("File", message, row)])
-    problems += [Problem(c, "is missing: name it in the header.", row) for c in REQUIRED if c not in where]
+        found = ", ".join(f"'{template.shown(c, 20)}'" for c in table.columns[:5])
+        message = f"must name its columns ({', '.join(template.COLUMNS)}) in row {row}, which holds {found}."
+        raise InvalidInput([*table.problems, Problem("File", message)])
+    problems += [Problem(c, "is missing: name it in the header.", row) for c in template.REQUIRED if c not in where]
     if problems:
         raise InvalidInput([*table.problems, *problems])
     return where
@@ -246,25 +189,27 @@ def _check_cells(rows: list[_Row], context: _Territory, names: dict[str, str], m
     """Put each row's cells in canonical form (group id, question, date, language, text); return their problems."""
     problems: list[Problem] = []
     unknown_groups: dict[str, str] = {}
-    dates = {v: parse_date(v) for v in {r.meeting_date for r in rows} if v}
-    languages = {v: language_for(v) for v in {r.language for r in rows} if v}
+    dates = {v: template.parse_date(v) for v in {r.meeting_date for r in rows} if v}
+    languages = {v: template.language_for(v) for v in {r.language for r in rows} if v}
     for r in rows:
-        found = context.groups.get(r.group) or context.groups.get(name_key(r.group))
+        found = context.groups.get(r.group) or context.groups.get(template.name_key(r.group))
         if found is None:
             message = unknown_groups.setdefault(r.group, _unknown_group(r.group, context))
             problems.append(Problem(names["group"], message, r.row))
         else:
             r.group_id, r.group = found
-        question = question_for(r.question)
+        question = template.question_for(r.question)
         if question is None:
             problems.append(Problem(names["question"], _unknown_question(r.question), r.row))
         r.question = question.value if question else ""
         r.date = dates.get(r.meeting_date)
         if r.meeting_date and r.date is None:
-            message = f"'{shown(r.meeting_date)}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-04."
+            message = f"'{template.shown(r.meeting_date)}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-04."
             problems.append(Problem(names["meeting_date"], message, r.row))
         if r.language and languages[r.language] is None:
-            message = f"'{shown(r.language)}' is not a language Spiral knows: write one of {', '.join(LANGUAGES)}."
+            message = (
+                f"'{template.shown(r.language)}' is not a language Spiral knows: write one of {', '.join(LANGUAGES)}."
+            )
             problems.append(Problem(names["language"], message, r.row))
         r.language = languages.get(r.language) or ""
         r.text = " ".join(r.text.split())
@@ -287,33 +232,31 @@ def _unknown_group(value: str, context: _Territory) -> str:
     if not value:
         return "is empty: write the name of the group that wrote this criterion."
     names = sorted({name for _id, name in context.groups.values()})
-    close = difflib.get_close_matches(name_key(value), [name_key(n) for n in names], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(template.name_key(value), [template.name_key(n) for n in names], n=1, cutoff=0.6)
     if close:
-        hint = f"did you mean '{next(n for n in names if name_key(n) == close[0])}'?"
+        hint = f"did you mean '{next(n for n in names if template.name_key(n) == close[0])}'?"
     elif names:
         hint = f"its groups are {', '.join(repr(n) for n in names[:8])}{', ...' if len(names) > 8 else ''}."
     else:
         hint = "it has no groups yet: add them in Territory setup."
-    return f"'{shown(value)}' is not a group of {context.name}: {hint}"
+    return f"'{template.shown(value)}' is not a group of {context.name}: {hint}"
 
 
 def _unknown_question(value: str) -> str:
     if not value:
         return "is empty: write wellbeing, illbeing or action (or Q1, Q2, Q3)."
-    return f"'{shown(value)}' is not one of the three questions: write wellbeing, illbeing or action (or Q1, Q2, Q3)."
+    hint = "write wellbeing, illbeing or action (or Q1, Q2, Q3)."
+    return f"'{template.shown(value)}' is not one of the three questions: {hint}"
 
 
-def _attach_meetings(
-    rows: list[_Row], context: _Territory, field: str, problems: list[Problem]
-) -> list[dict[str, object]]:
+def _attach_meetings(rows: list[_Row], context: _Territory, field: str, problems: list[Problem]) -> list[NewMeeting]:
     """Give each row its meeting: on its date (created if need be), else the group's latest; return new meetings."""
     existing: dict[tuple[uuid.UUID, dt.date], uuid.UUID] = {}
     latest: dict[uuid.UUID, tuple[uuid.UUID, dt.date]] = {}
-    language = {meeting_id: lang for meeting_id, _group, _date, lang in context.meetings}
-    for meeting_id, group_id, date, _lang in context.meetings:
+    for meeting_id, group_id, date, _language in context.meetings:
         existing.setdefault((group_id, date), meeting_id)
         latest[group_id] = (meeting_id, date)  # oldest first, so the last one stays
-    new: dict[tuple[uuid.UUID, dt.date], dict[str, object]] = {}
+    new: dict[tuple[uuid.UUID, dt.date], NewMeeting] = {}
     for r in rows:
         if r.group_id is None or (r.meeting_date and r.date is None):
             continue  # its group or date is already reported
@@ -321,28 +264,41 @@ def _attach_meetings(
             if r.group_id not in latest:
                 message = f"is empty and '{r.group}' has no meeting yet: write the date of its meeting."
                 problems.append(Problem(field, message, r.row))
-                continue
-            r.meeting_id, r.date = latest[r.group_id]
-        elif (r.group_id, r.date) in existing:
-            r.meeting_id = existing[r.group_id, r.date]
-        elif (r.group_id, r.date) not in new:
+            else:
+                r.meeting_id, r.date = latest[r.group_id]
+            continue
+        key = (r.group_id, r.date)
+        if key not in existing and key not in new:
             cycle = next((c for c in context.cycles if c[1] <= r.date <= c[2]), None)
             if cycle is None:
                 problems.append(Problem(field, _outside_cycles(r.date, context), r.row))
                 continue
-            new[r.group_id, r.date] = {"id": uuid.uuid4(), "group_id": r.group_id, "cycle_id": cycle[3],
-                                       "date": r.date, "facilitator": "", "participants": 0}  # fmt: skip
-        r.meeting_id = r.meeting_id or new[r.group_id, r.date]["id"]  # type: ignore[assignment]
-    for (group_id, _date), meeting in new.items():
-        written = Counter(r.language for r in rows if r.meeting_id == meeting["id"] and r.language)
-        previous = latest.get(group_id)
-        meeting["language"] = (
-            written.most_common(1)[0][0] if written else language[previous[0]] if previous else context.language
-        )
-        language[meeting["id"]] = str(meeting["language"])  # type: ignore[index]
+            new[key] = NewMeeting(id=uuid.uuid4(), group_id=r.group_id, cycle_id=cycle[3], date=r.date,
+                                  facilitator="", participants=0, language="")  # fmt: skip
+        r.meeting_id = existing.get(key) or new[key]["id"]
+    _set_languages(rows, context, latest, list(new.values()))
+    return list(new.values())
+
+
+def _set_languages(
+    rows: list[_Row],
+    context: _Territory,
+    latest: dict[uuid.UUID, tuple[uuid.UUID, dt.date]],
+    new_meetings: list[NewMeeting],
+) -> None:
+    """Give new meetings the language most of their rows name, else the group's; rows without one, the meeting's."""
+    language = {meeting_id: lang for meeting_id, _group, _date, lang in context.meetings}
+    written: dict[uuid.UUID, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        if r.meeting_id is not None and r.language:
+            written[r.meeting_id][r.language] += 1
+    for meeting in new_meetings:
+        previous = latest.get(meeting["group_id"])
+        most = written[meeting["id"]].most_common(1)
+        meeting["language"] = most[0][0] if most else language[previous[0]] if previous else context.language
+        language[meeting["id"]] = meeting["language"]
     for r in rows:
         r.language = r.language or (language[r.meeting_id] if r.meeting_id else "")
-    return list(new.values())
 
 
 def _outside_cycles(date: dt.date, context: _Territory) -> str:

@@ -61,7 +61,7 @@ def group_progress(*, session: Session, territory_id: uuid.UUID) -> pd.DataFrame
         .order_by(col(Group.name))
     )
     frame = pd.DataFrame(session.exec(statement).all(), columns=PROGRESS_COLUMNS)
-    return frame.astype({c: "int64" for c in PROGRESS_COLUMNS[1:]})
+    return frame.astype(dict.fromkeys(PROGRESS_COLUMNS[1:], "int64"))
 
 
 def coding_progress(progress: pd.DataFrame) -> dict[str, int]:

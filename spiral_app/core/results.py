@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Subquery, and_, case, func
 from sqlmodel import Session, col, select
 
@@ -59,8 +61,8 @@ def counted_code(*, confirmed_only: bool) -> ColumnElement[str | None]:
 
 def criteria_subquery(filters: ResultFilter, *, all_questions: bool = False) -> Subquery:
     """Return the filtered criteria with their group and counted code (NULL when they do not count)."""
-    statement = (
-        select(
+    statement: sa.Select[*tuple[Any, ...]] = (
+        sa.select(
             col(Criterion.id).label("id"),
             col(Meeting.group_id).label("group_id"),
             col(Criterion.question).label("question"),
@@ -68,6 +70,7 @@ def criteria_subquery(filters: ResultFilter, *, all_questions: bool = False) -> 
             counted_code(confirmed_only=filters.confirmed_only).label("code"),
             col(Criterion.text).label("text"),
             col(Criterion.position).label("position"),
+            col(Meeting.date).label("date"),
         )
         .select_from(Criterion)
         .join(Meeting, col(Meeting.id) == col(Criterion.meeting_id))
@@ -86,7 +89,7 @@ def criteria_counts(*, session: Session, filters: ResultFilter, all_questions: b
     """Return the number of criteria per group, question, coding status and counted code, aggregated in SQL."""
     criteria = criteria_subquery(filters, all_questions=all_questions)
     keys = [criteria.c.group_id, criteria.c.question, criteria.c.status, criteria.c.code]
-    statement = select(*keys, func.count().label("criteria")).group_by(*keys)
+    statement = sa.select(*keys, func.count().label("criteria")).group_by(*keys)
     frame = pd.DataFrame(session.execute(statement).all(), columns=COUNT_COLUMNS)
     return frame.astype({"question": "str", "status": "str", "code": "object", "criteria": "int64"})
 
@@ -140,11 +143,6 @@ def codebook_labels(*, session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     families = families.rename(columns={"code": "family", "label_en": "family_label"}).reset_index(drop=True)
     components = entries.loc[~is_family, ["code", "family", "label_en"]].rename(columns={"label_en": "component_label"})
     return families, components.reset_index(drop=True)
-
-
-def family_name(family: str, label: str) -> str:
-    """Return 'A · Access to essential resources': the letter keeps meaning readable without colour."""
-    return f"{family} · {label}" if label and label != family else family
 
 
 def with_families(frame: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ STATUS_LABELS = {
     CodingStatus.CONFIRMED: "Confirmed",
     CodingStatus.UNCLASSIFIABLE: "Unclassifiable",
 }
+_Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
 QUEUE_COLUMNS = [
     "id", "group", "meeting_id", "meeting_date", "position", "question", "text", "language", "status",
     "suggested_code", "confidence", "alternatives", "explanation", "component_code",
@@ -68,7 +70,7 @@ def filter_conditions(filters: ReviewFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def joined(statement: sa.Select[tuple[object, ...]]) -> sa.Select[tuple[object, ...]]:
+def joined(statement: _Select) -> _Select:
     """Return *statement* joined from Criterion to its Meeting and Group, as `filter_conditions` expects."""
     return statement.join(Meeting, col(Meeting.id) == col(Criterion.meeting_id)).join(
         Group, col(Group.id) == col(Meeting.group_id)
@@ -79,15 +81,24 @@ def review_queue(*, session: Session, filters: ReviewFilter) -> pd.DataFrame:
     """Return the criteria matching *filters*, one row each, in the order they were entered."""
     statement = joined(
         sa.select(
-            col(Criterion.id), col(Group.name), col(Criterion.meeting_id), col(Meeting.date),
-            col(Criterion.position), col(Criterion.question), col(Criterion.text), col(Criterion.language),
-            col(Criterion.status), col(Criterion.suggested_code), col(Criterion.suggested_confidence),
-            col(Criterion.suggested_alternatives), col(Criterion.suggested_explanation),
+            col(Criterion.id),
+            col(Group.name),
+            col(Criterion.meeting_id),
+            col(Meeting.date),
+            col(Criterion.position),
+            col(Criterion.question),
+            col(Criterion.text),
+            col(Criterion.language),
+            col(Criterion.status),
+            col(Criterion.suggested_code),
+            col(Criterion.suggested_confidence),
+            col(Criterion.suggested_alternatives),
+            col(Criterion.suggested_explanation),
             col(Criterion.component_code),
-        )  # fmt: skip
+        )
     ).where(*filter_conditions(filters))
     statement = statement.order_by(col(Group.name), col(Meeting.date), col(Criterion.position))
-    frame = pd.DataFrame(list(session.exec(statement).all()), columns=QUEUE_COLUMNS)
+    frame = pd.DataFrame(session.connection().execute(statement).all(), columns=QUEUE_COLUMNS)
     return frame.astype({"confidence": "float64", "position": "int64"})
 
 
@@ -127,7 +138,8 @@ def coding_progress(
         statement = statement.where(col(Criterion.meeting_id) == meeting_id)
     elif group_id is not None:
         statement = statement.where(col(Meeting.group_id) == group_id)
-    counts = {str(status): int(n) for status, n in session.exec(statement.group_by(col(Criterion.status))).all()}
+    rows = session.connection().execute(statement.group_by(col(Criterion.status))).all()
+    counts = {str(status): int(n) for status, n in rows}
     by_status = {s.value: counts.get(s.value, 0) for s in CodingStatus}
     return Progress(total=sum(counts.values()), **by_status)
 

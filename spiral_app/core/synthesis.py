@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
@@ -57,7 +58,7 @@ class Synthesis:
     def caption(self) -> str:
         what = results.describe_counted(confirmed_only=self.confirmed_only)
         return (
-            f"{self.scope}, cycle {self.cycle_number}: {len(self.ranking)} components raised, ranked by the number "
+            f"{self.title}, cycle {self.cycle_number}: {len(self.ranking)} components raised, ranked by the number "
             f"of groups that raised them, then by criteria; counting {what} criteria."
         )
 
@@ -81,10 +82,12 @@ def build_synthesis(
         group = session.get(Group, group_id)
         scope = f"the group “{group.name}”" if group is not None else "this group"
         sizes = results.group_sizes(session=session, territory_id=territory_id, cycle_id=cycle_id, threshold=threshold)
-        if sizes.loc[sizes["group_id"] == group_id, "protected"].any():
+        size = sizes.loc[sizes["group_id"] == group_id]
+        if (size["protected"] & (size["meetings"] > 0)).any():
             note = (
-                f"The group “{group.name if group else ''}” had fewer than {threshold} participants in cycle {number}: its own "
-                "synthesis is hidden to protect its members. Its criteria still count in the territory's synthesis."
+                f"The group “{group.name if group else ''}” had fewer than {threshold} participants in cycle "
+                f"{number}: its own synthesis is hidden to protect its members. "
+                "Its criteria still count in the territory's synthesis."
             )
             return Synthesis(scope, number, confirmed_only, _empty(RANKING_COLUMNS), _empty(VOICE_COLUMNS), note)
     _, components = results.codebook_labels(session=session)
@@ -114,7 +117,7 @@ def _ranking(session: Session, filters: ResultFilter, components: pd.DataFrame) 
         func.sum(case((criteria.c.question == question, 1), else_=0)).label(question) for question in QUESTIONS
     ]
     statement = (
-        select(
+        sa.select(
             criteria.c.code,
             func.count(func.distinct(criteria.c.group_id)).label("groups"),
             *per_question,
@@ -125,7 +128,7 @@ def _ranking(session: Session, filters: ResultFilter, components: pd.DataFrame) 
     )
     columns = ["code", "groups", *QUESTIONS, "criteria"]
     frame = pd.DataFrame(session.execute(statement).all(), columns=columns)
-    frame = frame.astype({c: "int64" for c in columns[1:]}).astype({"code": "str"})
+    frame = frame.astype(dict.fromkeys(columns[1:], "int64")).astype({"code": "str"})
     frame = frame.sort_values(["groups", "criteria", "code"], ascending=[False, False, True]).reset_index(drop=True)
     frame = frame.merge(components[["code", "component_label"]], on="code", how="left")
     frame["component"] = (frame["code"] + " " + frame["component_label"].fillna("")).str.strip()
@@ -142,17 +145,20 @@ def _voices(session: Session, filters: ResultFilter, ranking: pd.DataFrame) -> p
     statement = (
         select(criteria.c.code, criteria.c.question, criteria.c.text)
         .where(criteria.c.code.is_not(None))
-        .order_by(criteria.c.code, criteria.c.position, criteria.c.id)
+        .order_by(criteria.c.code, criteria.c.date, criteria.c.position, criteria.c.id)
     )
     frame = pd.DataFrame(session.execute(statement).all(), columns=["code", "question", "text"])
-    frame["key"] = frame["text"].astype(str).map(fold_accents).str.strip()
+    frame["text"] = frame["text"].astype(str).str.strip()
+    frame["key"] = frame["text"].map(fold_accents)
     distinct = frame.groupby(["code", "question", "key"], sort=False, as_index=False).agg(
         text=("text", "first"), times=("text", "size")
     )
-    distinct["text"] = distinct["text"].where(distinct["times"] == 1, distinct["text"] + " (×" + distinct["times"].astype(str) + ")")
+    distinct["text"] = distinct["text"].where(
+        distinct["times"] == 1, distinct["text"] + " (×" + distinct["times"].astype(str) + ")"
+    )
     distinct["line"] = distinct.groupby(["code", "question"]).cumcount()
     wide = distinct.pivot(index=["code", "line"], columns="question", values="text")
-    wide = wide.reindex(columns=QUESTIONS).fillna("").reset_index()
+    wide = wide.fillna("").reindex(columns=QUESTIONS, fill_value="").reset_index()
     order = dict(zip(ranking["code"], ranking["rank"], strict=True))
     wide["rank"] = wide["code"].map(order)
     wide = wide.sort_values(["rank", "line"]).reset_index(drop=True)

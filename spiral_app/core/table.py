@@ -22,7 +22,8 @@ def read_table(path: Path) -> pd.DataFrame:
         # data_only=False: a formula cell is read as its text, never as a computed value.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
         try:
-            rows = [["" if v is None else str(v) for v in row] for row in workbook.active.iter_rows(values_only=True)]
+            sheet = workbook.worksheets[0]
+            rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
         if not rows:

@@ -1,9 +1,12 @@
-"""Import templates: the Excel workbook and CSV file that facilitators fill in with their groups' post-its."""
+"""Import templates: the columns of an import file, the words each one accepts, and the files to fill in."""
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import io
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
@@ -13,15 +16,83 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from spiral_app.core.importing import COLUMNS
 from spiral_app.core.models import Question
 from spiral_app.core.territory import LANGUAGES
-from spiral_app.core.text import neutralise_formula
+from spiral_app.core.text import fold_accents, neutralise_formula
 
+COLUMNS = ("group", "meeting_date", "question", "text", "language")
+REQUIRED = ("group", "question", "text")
+HEADER_ALIASES = {
+    **{c: c for c in COLUMNS},
+    "groupe": "group", "group_name": "group", "nom_du_groupe": "group",
+    "date": "meeting_date", "meeting": "meeting_date", "date_of_meeting": "meeting_date",
+    "date_reunion": "meeting_date", "date_de_reunion": "meeting_date", "date_de_la_reunion": "meeting_date",
+    "texte": "text", "criterion": "text", "critere": "text",
+    "langue": "language", "lang": "language",
+}  # fmt: skip
+QUESTION_WORDS = {
+    **dict.fromkeys(("wellbeing", "bienetre", "q1", "question1"), Question.WELLBEING),
+    **dict.fromkeys(("illbeing", "maletre", "q2", "question2"), Question.ILLBEING),
+    **dict.fromkeys(("action", "actions", "q3", "question3", "whatidoorcoulddo"), Question.ACTION),
+}
+LANGUAGE_NAMES = {
+    "english": "en", "anglais": "en", "french": "fr", "francais": "fr", "italian": "it", "italiano": "it",
+    "italien": "it", "spanish": "es", "espanol": "es", "espagnol": "es", "portuguese": "pt", "portugues": "pt",
+    "portugais": "pt", "german": "de", "deutsch": "de", "allemand": "de", "dutch": "nl", "nederlands": "nl",
+    "neerlandais": "nl", "greek": "el", "grec": "el", "latvian": "lv", "latviesu": "lv", "letton": "lv",
+    "romanian": "ro", "romana": "ro", "roumain": "ro",
+}  # fmt: skip
+DATE_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")  # day first, as in Europe
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_DASHES = str.maketrans("‐‑‒–—―’`", "------''")
 CRITERIA_SHEET = "Criteria"
 LAST_ROW = 10_000  # drop-down lists cover this many rows; more can be pasted
 _WIDTHS = {"group": 32, "meeting_date": 14, "question": 12, "text": 80, "language": 10}
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+
+
+def header_key(name: str) -> str:
+    """Return a column name reduced for matching: 'Date de la réunion' -> 'date_de_la_reunion'."""
+    return _NOT_ALNUM.sub("_", fold_accents(name)).strip("_")
+
+
+def question_for(word: str) -> Question | None:
+    """Return the question *word* names: 'Bien-être', 'well being', 'Q1' and 'wellbeing' all name Q1."""
+    return QUESTION_WORDS.get(_NOT_ALNUM.sub("", fold_accents(word)))
+
+
+def language_for(word: str) -> str | None:
+    """Return the language code *word* names: 'fr', 'FR', 'fr-BE', 'French' or 'Français'."""
+    key = fold_accents(word.strip())
+    if key[:2] in LANGUAGES and (len(key) == 2 or key[2] in "-_"):
+        return key[:2]
+    return LANGUAGE_NAMES.get(key)
+
+
+def parse_date(value: str) -> dt.date | None:
+    """Return the date written as YYYY-MM-DD (or DD/MM/YYYY, DD.MM.YYYY), or None if it is not one."""
+    for parse in (dt.date.fromisoformat, lambda v: dt.datetime.fromisoformat(v).date()):
+        try:
+            return parse(value)
+        except ValueError:
+            pass
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            pass
+    return None
+
+
+def name_key(name: str) -> str:
+    """Return a group name reduced for matching: case, accents, dashes and spacing ignored."""
+    return " ".join(fold_accents(name.translate(_DASHES)).split())
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """Return *value* fit to quote in a message: short, and with no control characters."""
+    clean = "".join("?" if unicodedata.category(ch)[0] == "C" else ch for ch in value[: limit + 1])
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
 def csv_template() -> bytes:

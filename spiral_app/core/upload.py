@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -233,15 +233,11 @@ def _unreadable(name: str, error: BaseException) -> InvalidInput:
 
 
 def _sheet_records(
-    rows: Iterable[Sequence[object]], formulas: list[tuple[int, int, str]]
+    rows: Iterable[Sequence[Any]], formulas: list[tuple[int, int, str]]
 ) -> Iterator[tuple[int, list[str]]]:
     for number, cells in enumerate(rows, start=1):
-        values = []
-        for index, cell in enumerate(cells):
-            value = cell_text(getattr(cell, "value", None))
-            if getattr(cell, "data_type", None) == "f":
-                formulas.append((number, index, value))
-            values.append(value)
+        values = [value if type(value := cell.value) is str else cell_text(value) for cell in cells]
+        formulas += ((number, index, values[index]) for index, cell in enumerate(cells) if cell.data_type == "f")
         yield number, values
 
 

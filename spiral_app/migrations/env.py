@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from spiral_app.core import models  # noqa: F401  (registers every table on the metadata)
+from spiral_app.core import models
 
 target_metadata = SQLModel.metadata
 

@@ -41,7 +41,7 @@ st.subheader(f"{escape_markdown(name)}: cycle against cycle")
 pair = filters.cycle_pair(territory_id)
 if pair is None:
     st.info(
-        "This territory has only one cycle so far: the comparison of cycles needs two. "
+        "This territory has fewer than two cycles so far: the comparison of cycles needs two. "
         "Open the next cycle in **Territory setup** when it starts.",
         icon=":material/info:",
     )
@@ -57,7 +57,9 @@ if message := cycles.empty_message():
     st.info(escape_markdown(message), icon=":material/info:")
 else:
     st.markdown(escape_markdown(cycles.summary()))
-    figure = charts.change_bars(cycles.changes, from_title=f"cycle {cycles.from_number}", to_title=f"cycle {cycles.to_number}")
+    figure = charts.change_bars(
+        cycles.changes, from_title=f"cycle {cycles.from_number}", to_title=f"cycle {cycles.to_number}"
+    )
     figures.draw(figure, cycles.caption())
     st.dataframe(
         cycles.changes,

@@ -31,7 +31,10 @@ if message := board.empty_message():
 else:
     st.subheader("Criteria per family")
     shares = st.radio("Show", ["Counts", "Shares"], horizontal=True, key=state.RESULTS_SHARES) == "Shares"
-    figures.draw(charts.family_bars(board.families, by="question_label", by_title="Question", shares=shares), board.caption_families(shares=shares))
+    figures.draw(
+        charts.family_bars(board.families, by="question_label", by_title="Question", shares=shares),
+        board.caption_families(shares=shares),
+    )
 
     st.subheader("Family profile of each group")
     if board.group_families.empty:

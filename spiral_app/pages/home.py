@@ -32,7 +32,9 @@ last.metric("Confirmed", f"{totals['confirmed'] + totals['unclassifiable']} / {t
 
 if totals["criteria"]:
     done = (totals["confirmed"] + totals["unclassifiable"]) / totals["criteria"]
-    st.progress(done, text=f"Coding: {done:.0%} confirmed, {totals['suggested']} suggested, {totals['uncoded']} uncoded")
+    st.progress(
+        done, text=f"Coding: {done:.0%} confirmed, {totals['suggested']} suggested, {totals['uncoded']} uncoded"
+    )
 else:
     st.info("No criteria yet: enter the post-its of a meeting to see coding progress.")
 

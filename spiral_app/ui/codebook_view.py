@@ -42,7 +42,9 @@ _COMPONENT_COLUMNS: dict[str, Any] = {
     "code": st.column_config.TextColumn("Code", width="small"),
     "label_en": "Component",
     "label_fr": "Composante",
-    "criteria": st.column_config.NumberColumn("Criteria", format="%d", width="small", help="Confirmed criteria coded here"),
+    "criteria": st.column_config.NumberColumn(
+        "Criteria", format="%d", width="small", help="Confirmed criteria coded here"
+    ),
     "examples": st.column_config.ListColumn("Examples", width="large"),
     "description_en": "Description",
     "description_fr": "Description (FR)",
@@ -100,7 +102,8 @@ def browse(version_id: uuid.UUID, territory_id: uuid.UUID | None, query: str) ->
     for family in families.loc[families["code"].isin(shown["family"])].itertuples(index=False):
         label = f"{family.code} · {family.label_en} / {family.label_fr} — {family.criteria} criteria"
         with st.expander(escape_markdown(label), expanded=bool(query.strip())):
-            st.text(f"{family.description_en}\n{family.description_fr}")
+            if family.description_en or family.description_fr:
+                st.text(f"{family.description_en}\n{family.description_fr}".strip())
             rows = shown.loc[shown["family"] == family.code, list(_COMPONENT_COLUMNS)]
             st.dataframe(rows, height="content", hide_index=True, column_config=_COMPONENT_COLUMNS)
 
@@ -120,8 +123,16 @@ def versions(version_id: uuid.UUID) -> None:
         st.caption("This version was loaded on its own: no codes were carried over into it.")
         return
     st.markdown("**How the previous version's codes carry over into this one**")
-    st.caption("Criteria keep the code they were confirmed with; counts and examples follow this crosswalk.")
-    st.dataframe(table.sort_values("changed", ascending=False, kind="stable"), hide_index=True)
+    st.caption(
+        "Criteria keep the code they were confirmed with; counts and examples follow this crosswalk. "
+        "A previous code with no new code is no longer counted."
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={"from_code": "Previous code", "from_label": "Previous label", "to_code": "New code",
+                       "to_label": "New label", "changed": "Changed"},
+    )  # fmt: skip
 
 
 def import_form(version_id: uuid.UUID) -> None:

@@ -52,7 +52,10 @@ def cycle_picker(territory_id: uuid.UUID, *, label: str = "Cycle", key: str = st
     if cycles.empty:
         return None
     ids = [str(i) for i in cycles["id"]]
-    labels = {str(i): f"Cycle {n} ({start:%Y})" for i, n, start in zip(cycles["id"], cycles["number"], cycles["start"], strict=True)}
+    labels = {
+        str(i): f"Cycle {n} ({start:%Y})"
+        for i, n, start in zip(cycles["id"], cycles["number"], cycles["start"], strict=True)
+    }
     _keep(key, ids, ids[-1])
     return uuid.UUID(str(st.sidebar.selectbox(label, ids, key=key, format_func=labels.__getitem__)))
 
@@ -88,7 +91,9 @@ def group_picker(territory_id: uuid.UUID) -> uuid.UUID | None:
         groups = group.list_groups(session=session, territory_id=territory_id)
     names = {ALL: "The whole territory", **{str(i): str(n) for i, n in zip(groups["id"], groups["name"], strict=True)}}
     _keep(state.SYNTHESIS_GROUP, list(names), ALL)
-    chosen = str(st.sidebar.selectbox("Synthesis of", list(names), key=state.SYNTHESIS_GROUP, format_func=names.__getitem__))
+    chosen = str(
+        st.sidebar.selectbox("Synthesis of", list(names), key=state.SYNTHESIS_GROUP, format_func=names.__getitem__)
+    )
     return None if chosen == ALL else uuid.UUID(chosen)
 
 

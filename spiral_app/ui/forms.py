@@ -9,7 +9,6 @@ import streamlit as st
 
 from spiral_app.core import actor, cycle, group, meeting, territory
 from spiral_app.core.errors import InvalidInput
-from spiral_app.core.models import ActorKind
 from spiral_app.ui import resources, state, widgets
 
 _LANGUAGE_NAMES = {"en": "English", "fr": "Français", "it": "Italiano", "es": "Español", "pt": "Português",
@@ -51,7 +50,9 @@ def territory_edit_form(territory_id: uuid.UUID) -> None:
     with st.form("setup.territory_edit"):
         st.markdown("**Edit this territory**")
         new_name = st.text_input("Name", value=name, key="setup.territory_edit.name")
-        new_country = st.text_input("Country (ISO code)", value=country, max_chars=2, key="setup.territory_edit.country")
+        new_country = st.text_input(
+            "Country (ISO code)", value=country, max_chars=2, key="setup.territory_edit.country"
+        )
         new_language = language_select("Default language", "setup.territory_edit.language", language)
         new_description = st.text_area("Description", value=description, key="setup.territory_edit.description")
         if st.form_submit_button("Save changes"):
@@ -72,7 +73,9 @@ def group_edit_form(territory_id: uuid.UUID) -> None:
         name = st.text_input("New name", value=names[group_id], key=f"setup.group_edit.name.{group_id}")
         profile = st.text_area("Profile", value=profiles[group_id], key=f"setup.group_edit.profile.{group_id}")
         if st.form_submit_button("Save group"):
-            _save(lambda s: group.update_group(session=s, group_id=group_id, name=name, profile=profile), "Group saved.")
+            _save(
+                lambda s: group.update_group(session=s, group_id=group_id, name=name, profile=profile), "Group saved."
+            )
 
 
 def actor_form(territory_id: uuid.UUID) -> None:
@@ -118,8 +121,12 @@ def meeting_form(territory_id: uuid.UUID, default_language: str) -> None:
     group_names = dict(zip(groups["id"], groups["name"], strict=True))
     cycle_names = {c: f"Cycle {n}" for c, n in zip(cycles["id"], cycles["number"], strict=True)}
     with st.form("setup.meeting", clear_on_submit=True):
-        group_id = st.selectbox("Group", list(group_names), format_func=group_names.__getitem__, key="setup.meeting.group")
-        cycle_id = st.selectbox("Cycle", list(cycle_names), format_func=cycle_names.__getitem__, key="setup.meeting.cycle")
+        group_id = st.selectbox(
+            "Group", list(group_names), format_func=group_names.__getitem__, key="setup.meeting.group"
+        )
+        cycle_id = st.selectbox(
+            "Cycle", list(cycle_names), format_func=cycle_names.__getitem__, key="setup.meeting.cycle"
+        )
         date = st.date_input("Date", key="setup.meeting.date")
         facilitator = st.text_input("Facilitator", key="setup.meeting.facilitator")
         participants = st.number_input("Participants", value=8, step=1, key="setup.meeting.participants")

@@ -23,6 +23,8 @@ class PageSpec:
 PAGES = (
     PageSpec("home.py", "Home", ":material/home:", "Spiral"),
     PageSpec("setup.py", "Territory setup", ":material/settings:", "Spiral"),
+    PageSpec("enter.py", "Enter criteria", ":material/edit_note:", "Facilitators"),
+    PageSpec("review.py", "Coding review", ":material/fact_check:", "Facilitators"),
     PageSpec("codebook.py", "Codebook", ":material/menu_book:", "Facilitators"),
     PageSpec("import_criteria.py", "Import", ":material/upload_file:", "Facilitators"),
     PageSpec("dashboard.py", "Territory dashboard", ":material/dashboard:", "Results"),

@@ -50,7 +50,10 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Itera
     env = {**os.environ, "SPIRAL_DATABASE_URL": f"sqlite:///{folder / 'spiral.db'}", "SPIRAL_MODEL_DIR": str(model_dir)}
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "spiral_app.cli", "run", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "spiral_app.cli", "run", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

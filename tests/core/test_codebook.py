@@ -270,6 +270,10 @@ def test_import_with_a_crosswalk_file_reports_codes_left_behind(demo_session: Se
     mapping = pd.DataFrame({"from_code": ["A03"], "to_code": ["A12"]})
     result = codebook.import_version(session=session, name="Merged", frame=frame, mapping=mapping)
     assert result.unmapped == ["A04"]
+    table = crosswalk.crosswalk_table(session=session, to_version_id=result.version_id).set_index("from_code")
+    assert table.loc["A03", "to_code"] == "A12"
+    assert table["to_code"].isna().to_dict()["A04"]
+    assert table["changed"].sum() == 2
     counts = codebook.coded_counts(session=session, version_id=result.version_id)
     confirmed = _confirmed_counts(session)
     assert counts.set_index("code")["criteria"].to_dict() == {

@@ -8,7 +8,7 @@ import uuid
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, select
 
 from spiral_app.core import criterion, cycle, decision, group, meeting, territory
 from spiral_app.core.coder import Coder
@@ -18,6 +18,7 @@ from spiral_app.core.models import Criterion
 from tests.support import count_rows
 
 WHO = "Ana"
+CRITERIA = SQLModel.metadata.tables["criterion"]
 
 
 @pytest.fixture
@@ -39,9 +40,8 @@ def meeting_id(session: Session, codebook_version: object, coder: Coder) -> uuid
 
 def rows(session: Session, meeting_id: uuid.UUID) -> list[dict[str, object]]:
     session.expire_all()
-    table = Criterion.__table__
-    statement = sa.select(table).where(table.c.meeting_id == meeting_id).order_by(table.c.position)
-    return [dict(r._mapping) for r in session.exec(statement).all()]
+    statement = sa.select(CRITERIA).where(CRITERIA.c.meeting_id == meeting_id).order_by(CRITERIA.c.position)
+    return [dict(r._mapping) for r in session.connection().execute(statement).all()]
 
 
 def test_drafts_from_lines_keep_one_post_it_per_non_blank_line() -> None:
@@ -54,14 +54,18 @@ def test_drafts_from_lines_keep_one_post_it_per_non_blank_line() -> None:
 
 def test_validate_drafts_asks_for_a_missing_question() -> None:
     with pytest.raises(InvalidInput) as caught:
-        criterion.validate_drafts([CriterionDraft("", "Text", "en"), CriterionDraft("joy", "Text", "en")], max_length=50)
+        criterion.validate_drafts(
+            [CriterionDraft("", "Text", "en"), CriterionDraft("joy", "Text", "en")], max_length=50
+        )
     assert [str(p) for p in caught.value.problems] == [
         "Row 1, column 'question': choose one of the three questions.",
         "Row 2, column 'question': 'joy' is not one of the three questions.",
     ]
 
 
-def test_meeting_sheet_numbers_rows_and_the_grid_leaves_out_decided_ones(session: Session, meeting_id: uuid.UUID) -> None:
+def test_meeting_sheet_numbers_rows_and_the_grid_leaves_out_decided_ones(
+    session: Session, meeting_id: uuid.UUID
+) -> None:
     first = rows(session, meeting_id)[0]
     decision.confirm(session=session, criterion_id=first["id"], decided_by=WHO)  # type: ignore[arg-type]
     sheet = criterion.meeting_sheet(session=session, meeting_id=meeting_id)
@@ -70,7 +74,7 @@ def test_meeting_sheet_numbers_rows_and_the_grid_leaves_out_decided_ones(session
     grid = criterion.grid_frame(sheet)
     assert grid.columns.tolist() == criterion.GRID_COLUMNS
     assert grid["no"].tolist() == [2, 3]
-    assert grid["id"].map(type).eq(str).all()
+    assert all(isinstance(i, str) for i in grid["id"])
     locked = criterion.locked_frame(sheet, {str(first["suggested_code"]): "A label"})
     assert locked.to_dict("records") == [
         {"No.": 1, "Question": "Well-being", "Post-it": "A nursery near home", "Component": "A label"}
@@ -96,7 +100,7 @@ def test_save_grid_adds_changes_and_deletes_in_one_go(session: Session, meeting_
     assert {k: after[0][k] for k in ("suggested_code", "suggested_explanation", "status")} == {
         k: before[0][k] for k in ("suggested_code", "suggested_explanation", "status")
     }
-    assert after[1]["status"] == "suggested" and after[1]["suggested_explanation"] != before[1]["suggested_explanation"]
+    assert after[1]["status"] == "suggested" and after[1]["suggested_confidence"] != before[1]["suggested_confidence"]
     assert after[2]["language"] == "en" and after[2]["status"] == "suggested" and after[2]["position"] == 4
     assert after[0]["id"] == before[0]["id"] and after[1]["created_at"] == before[1]["created_at"]
 
@@ -139,9 +143,12 @@ def test_save_grid_refuses_bad_rows_and_writes_nothing(
     grid = criterion.grid_frame(criterion.meeting_sheet(session=session, meeting_id=meeting_id))
     grid = pd.concat([grid, pd.DataFrame([{"id": None, "question": "action", "text": "New", "language": "en"}])])
     for column, value in change.items():
-        grid.iloc[1, grid.columns.get_loc(column)] = value
+        grid[column] = grid[column].astype(object)
+        grid.iloc[1, grid.columns.get_loc(column)] = value  # type: ignore[call-overload]
     with pytest.raises(InvalidInput) as caught:
-        criterion.save_grid(session=session, meeting_id=meeting_id, grid=grid, coder=None, max_length=500, language="en")
+        criterion.save_grid(
+            session=session, meeting_id=meeting_id, grid=grid, coder=None, max_length=500, language="en"
+        )
     assert str(caught.value).startswith(message)
     session.rollback()
     assert rows(session, meeting_id) == before
@@ -149,11 +156,13 @@ def test_save_grid_refuses_bad_rows_and_writes_nothing(
 
 def test_save_grid_refuses_a_row_decided_meanwhile(session: Session, meeting_id: uuid.UUID) -> None:
     grid = criterion.grid_frame(criterion.meeting_sheet(session=session, meeting_id=meeting_id))
-    decision.confirm(session=session, criterion_id=uuid.UUID(grid.loc[2, "id"]), decided_by=WHO)
+    decision.confirm(session=session, criterion_id=uuid.UUID(str(grid.loc[2, "id"])), decided_by=WHO)
     before = rows(session, meeting_id)
     grid.loc[2, "text"] = "Edited after it was confirmed"
     with pytest.raises(InvalidInput, match="Row 3, column 'text': was confirmed, split or deleted meanwhile"):
-        criterion.save_grid(session=session, meeting_id=meeting_id, grid=grid, coder=None, max_length=500, language="en")
+        criterion.save_grid(
+            session=session, meeting_id=meeting_id, grid=grid, coder=None, max_length=500, language="en"
+        )
     session.rollback()
     assert rows(session, meeting_id) == before
     assert count_rows(session, "criterion") == 3
@@ -168,4 +177,4 @@ def test_deleting_a_row_keeps_its_decision_history(session: Session, meeting_id:
     criterion.save_grid(session=session, meeting_id=meeting_id, grid=grid, coder=None, max_length=500, language="en")
     assert count_rows(session, "criterion") == 2
     assert count_rows(session, "codingdecision") == 1
-    assert session.exec(sa.select(col(Criterion.id)).where(col(Criterion.id) == target)).first() is None
+    assert session.exec(select(Criterion.id).where(Criterion.id == target)).first() is None

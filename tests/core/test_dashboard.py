@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import pytest
 from sqlmodel import Session
 
@@ -16,14 +19,14 @@ def town(session: Session, codebook_version: object) -> Town:
     return build_town(session)
 
 
-def _board(session: Session, town: Town, **filters: object) -> Dashboard:
+def _board(session: Session, town: Town, **filters: Any) -> Dashboard:
     return dashboard.build_dashboard(
-        session=session, filters=ResultFilter(town.territory, town.cycle1, **filters), threshold=5  # type: ignore[arg-type]
+        session=session, filters=ResultFilter(town.territory, town.cycle1, **filters), threshold=5
     )
 
 
-def _by(frame: object, key: str) -> dict[tuple[str, str], int]:
-    rows = frame.loc[frame["criteria"] > 0]  # type: ignore[attr-defined]
+def _by(frame: pd.DataFrame, key: str) -> dict[tuple[str, str], int]:
+    rows = frame.loc[frame["criteria"] > 0]
     return {(str(k), str(f)): int(n) for k, f, n in zip(rows[key], rows["family"], rows["criteria"], strict=True)}
 
 
@@ -49,7 +52,12 @@ def test_suggestions_count_when_confirmed_only_is_off(session: Session, town: To
 def test_coverage_shows_every_status_including_those_left_out_of_the_families(session: Session, town: Town) -> None:
     coverage = _board(session, town).coverage.set_index("status")
     assert coverage["criteria"].to_dict() == {"confirmed": 12, "suggested": 1, "uncoded": 1, "unclassifiable": 1}
-    assert coverage["counts_in_charts"].to_dict() == {"confirmed": 12, "suggested": 0, "uncoded": 0, "unclassifiable": 0}
+    assert coverage["counts_in_charts"].to_dict() == {
+        "confirmed": 12,
+        "suggested": 0,
+        "uncoded": 0,
+        "unclassifiable": 0,
+    }
     assert coverage["share"].sum() == pytest.approx(1.0)
 
 

@@ -66,9 +66,7 @@ def test_a_text_retyped_with_other_case_and_punctuation_is_always_flagged(text: 
 
 
 def test_flag_duplicates_names_the_rows_by_their_number() -> None:
-    sheet = pd.DataFrame(
-        {"no": [1, 2, 3], "question": ["wellbeing"] * 3, "text": ["Friends", "A garden", "friends!"]}
-    )
+    sheet = pd.DataFrame({"no": [1, 2, 3], "question": ["wellbeing"] * 3, "text": ["Friends", "A garden", "friends!"]})
     flagged = flag_duplicates(sheet)
     assert flagged.to_dict("records") == [
         {"No.": 1, "Post-it": "Friends", "Looks like No.": 3, "Other post-it": "friends!", "Similarity": 1.0}

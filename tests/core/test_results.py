@@ -24,7 +24,11 @@ def _counted(frame: pd.DataFrame) -> dict[str, int]:
 def test_group_size_is_the_largest_meeting_not_the_sum(session: Session, town: Town) -> None:
     sizes = results.group_sizes(session=session, territory_id=town.territory, cycle_id=town.cycle1, threshold=5)
     assert dict(zip(sizes["group"], sizes["participants"], strict=True)) == {"Carers": 3, "Tenants": 8, "Youth": 6}
-    assert dict(zip(sizes["group"], sizes["protected"], strict=True)) == {"Carers": True, "Tenants": False, "Youth": False}
+    assert dict(zip(sizes["group"], sizes["protected"], strict=True)) == {
+        "Carers": True,
+        "Tenants": False,
+        "Youth": False,
+    }
     assert results.hidden_groups(sizes) == ["Carers"]
 
 
@@ -45,7 +49,9 @@ def test_only_confirmed_codes_count_unless_suggestions_are_asked_for(session: Se
 
 
 def test_filters_narrow_by_group_question_and_language(session: Session, town: Town) -> None:
-    filters = ResultFilter(town.territory, town.cycle1, group_ids=(town.youth,), questions=("illbeing",), languages=("fr",))
+    filters = ResultFilter(
+        town.territory, town.cycle1, group_ids=(town.youth,), questions=("illbeing",), languages=("fr",)
+    )
     frame = results.criteria_counts(session=session, filters=filters)
     assert frame[["question", "code", "criteria"]].to_dict("records") == [
         {"question": "illbeing", "code": "A03", "criteria": 1}
@@ -70,7 +76,11 @@ def test_family_shares_add_up_to_one_for_each_key_and_list_every_family(session:
     counted = results.with_families(counts, families)
     shares = results.family_shares(counted, families, by="question", keys=["wellbeing", "illbeing", "action"])
     assert len(shares) == 3 * len(families)
-    assert shares.groupby("question")["share"].sum().round(9).to_dict() == {"action": 1.0, "illbeing": 1.0, "wellbeing": 1.0}
+    assert shares.groupby("question")["share"].sum().round(9).to_dict() == {
+        "action": 1.0,
+        "illbeing": 1.0,
+        "wellbeing": 1.0,
+    }
     wellbeing = shares.loc[shares["question"] == "wellbeing"].set_index("family")
     assert wellbeing.loc[["A", "D", "F"], "criteria"].tolist() == [2, 2, 1]
     assert wellbeing.loc["A", "share"] == pytest.approx(0.4)

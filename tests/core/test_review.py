@@ -11,7 +11,7 @@ from typing import NamedTuple
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col, select
 
 from spiral_app.core import cycle, decision, group, meeting, review, territory
 from spiral_app.core.codebook import current_version_id
@@ -31,6 +31,7 @@ TEXTS = [
 # Set on the five criteria so that bulk confirmation thresholds are predictable.
 CONFIDENCES = [0.9, 0.6, 0.75, 0.3, 0.8]
 WHO = "Ana (facilitator)"
+CRITERIA = SQLModel.metadata.tables["criterion"]
 
 
 class Place(NamedTuple):
@@ -58,9 +59,7 @@ def place(session: Session, codebook_version: object, coder: Coder) -> Place:
     drafts = [CriterionDraft(q, t, "en") for q, t in TEXTS]
     save_criteria(session=session, meeting_id=meeting_id, drafts=drafts, coder=coder, max_length=500)
     ids = list(
-        session.exec(
-            sa.select(col(Criterion.id)).where(col(Criterion.meeting_id) == meeting_id).order_by(col(Criterion.position))
-        ).scalars()
+        session.exec(select(Criterion.id).where(Criterion.meeting_id == meeting_id).order_by(col(Criterion.position)))
     )
     for criterion_id, value in zip(ids, CONFIDENCES, strict=True):
         session.exec(sa.update(Criterion).where(col(Criterion.id) == criterion_id).values(suggested_confidence=value))
@@ -75,13 +74,13 @@ def place(session: Session, codebook_version: object, coder: Coder) -> Place:
 def snapshot(session: Session, criterion_id: uuid.UUID) -> dict[str, object] | None:
     """Return every column of a criterion as stored, or None if it is gone."""
     session.expire_all()
-    row = session.exec(sa.select(Criterion.__table__).where(Criterion.__table__.c.id == criterion_id)).first()
+    row = session.connection().execute(sa.select(CRITERIA).where(CRITERIA.c.id == criterion_id)).first()
     return None if row is None else dict(row._mapping)
 
 
 def snapshots(session: Session, meeting_id: uuid.UUID) -> list[dict[str, object]]:
     session.expire_all()
-    rows = session.exec(sa.select(Criterion.__table__).where(Criterion.__table__.c.meeting_id == meeting_id)).all()
+    rows = session.connection().execute(sa.select(CRITERIA).where(CRITERIA.c.meeting_id == meeting_id)).all()
     return sorted((dict(r._mapping) for r in rows), key=lambda r: str(r["id"]))
 
 
@@ -160,10 +159,15 @@ def test_confirm_sets_the_coding_and_records_the_decision(session: Session, plac
     assert after["component_code"] == suggested
     assert after["confirmed_by"] == WHO
     assert after["codebook_version_id"] == current_version_id(session=session)
-    assert after["confirmed_at"].tzinfo is not None  # type: ignore[union-attr]
-    recorded = session.exec(sa.select(CodingDecision)).scalars().one()
+    assert isinstance(after["confirmed_at"], dt.datetime) and after["confirmed_at"].tzinfo is not None
+    recorded = session.exec(select(CodingDecision)).one()
     assert (recorded.action, recorded.from_status, recorded.to_status) == ("confirm", "suggested", "confirmed")
-    assert (recorded.from_code, recorded.to_code, recorded.decided_by, recorded.reason) == (None, suggested, WHO, "clear")
+    assert (recorded.from_code, recorded.to_code, recorded.decided_by, recorded.reason) == (
+        None,
+        suggested,
+        WHO,
+        "clear",
+    )
 
 
 def test_undo_of_a_confirmation_restores_the_row_exactly(session: Session, place: Place) -> None:
@@ -172,7 +176,7 @@ def test_undo_of_a_confirmation_restores_the_row_exactly(session: Session, place
     assert snapshot(session, place.criteria[0]) != before
     assert decision.undo(session=session, batch_id=batch, undone_by=WHO) == 1
     assert snapshot(session, place.criteria[0]) == before
-    recorded = session.exec(sa.select(CodingDecision)).scalars().one()
+    recorded = session.exec(select(CodingDecision)).one()
     assert recorded.undone and recorded.undone_by == WHO and recorded.undone_at is not None
 
 
@@ -206,8 +210,14 @@ def test_mark_unclassifiable_and_undo(session: Session, place: Place) -> None:
 @pytest.mark.parametrize(
     ("act", "message"),
     [
-        (lambda s, c: decision.recode(session=s, criterion_id=c, component_code="Z99", decided_by=WHO), "not a component"),
-        (lambda s, c: decision.recode(session=s, criterion_id=c, component_code="A", decided_by=WHO), "not a component"),
+        (
+            lambda s, c: decision.recode(session=s, criterion_id=c, component_code="Z99", decided_by=WHO),
+            "not a component",
+        ),
+        (
+            lambda s, c: decision.recode(session=s, criterion_id=c, component_code="A", decided_by=WHO),
+            "not a component",
+        ),
         (lambda s, c: decision.recode(session=s, criterion_id=c, component_code=None, decided_by=WHO), "choose"),
         (lambda s, c: decision.confirm(session=s, criterion_id=c, decided_by="  "), "must not be empty"),
         (lambda s, c: decision.confirm(session=s, criterion_id=c, decided_by=WHO, reason="x" * 501), "limit is 500"),
@@ -227,7 +237,9 @@ def test_confirming_twice_or_without_a_suggestion_is_refused(session: Session, p
     decision.confirm(session=session, criterion_id=place.criteria[0], decided_by=WHO)
     with pytest.raises(InvalidInput, match="already confirmed"):
         decision.confirm(session=session, criterion_id=place.criteria[0], decided_by=WHO)
-    session.exec(sa.update(Criterion).where(col(Criterion.id) == place.criteria[1]).values(status="uncoded", suggested_code=None))
+    session.exec(
+        sa.update(Criterion).where(col(Criterion.id) == place.criteria[1]).values(status="uncoded", suggested_code=None)
+    )
     session.commit()
     with pytest.raises(InvalidInput, match="no suggestion"):
         decision.confirm(session=session, criterion_id=place.criteria[1], decided_by=WHO)
@@ -303,8 +315,9 @@ def test_undo_of_a_split_brings_the_original_back_exactly(session: Session, plac
     decision.undo(session=session, batch_id=batch, undone_by=WHO)
     assert snapshots(session, place.meeting) == before
     # The original's earlier confirmation survived the split, so it can still be undone.
-    first = session.exec(sa.select(CodingDecision.batch_id).where(col(CodingDecision.action) == "confirm")).scalars()
-    assert decision.undo(session=session, batch_id=next(iter(first)), undone_by=WHO) == 1
+    still_in_force = select(CodingDecision.batch_id).where(col(CodingDecision.undone).is_(False))
+    first = session.exec(still_in_force).one()
+    assert decision.undo(session=session, batch_id=first, undone_by=WHO) == 1
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def test_timestamps_read_back_timezone_aware_utc(session: Session) -> None:
 
 
 def test_naive_timestamps_are_refused(session: Session) -> None:
-    session.add(models.Territory(name="Naive", created_at=dt.datetime(2026, 1, 1)))  # noqa: DTZ001
+    session.add(models.Territory(name="Naive", created_at=dt.datetime(2026, 1, 1)))
     with pytest.raises(Exception, match="naive"):
         session.commit()
 

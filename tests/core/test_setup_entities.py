@@ -40,9 +40,16 @@ def test_create_territory_normalises_country_and_lists_it(session: Session) -> N
 
 @pytest.mark.parametrize(
     ("name", "country", "language", "field"),
-    [("", "FR", "fr", "Name"), ("   ", "FR", "fr", "Name"), ("Lyon", "FRA", "fr", "Country"), ("Lyon", "FR", "xx", "Language")],
+    [
+        ("", "FR", "fr", "Name"),
+        ("   ", "FR", "fr", "Name"),
+        ("Lyon", "FRA", "fr", "Country"),
+        ("Lyon", "FR", "xx", "Language"),
+    ],
 )
-def test_create_territory_refuses_bad_fields(session: Session, name: str, country: str, language: str, field: str) -> None:
+def test_create_territory_refuses_bad_fields(
+    session: Session, name: str, country: str, language: str, field: str
+) -> None:
     with pytest.raises(InvalidInput) as caught:
         territory.create_territory(session=session, name=name, country=country, language=language)
     assert caught.value.problems[0].field == field

@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 
 import defusedxml.ElementTree
 import openpyxl
@@ -29,12 +30,12 @@ def refusal(name: str, content: bytes, *, max_bytes: int = 5 * MB) -> str:
     return str(caught.value)
 
 
-def workbook(rows: list[list[object]], *, title: str = "Sheet") -> bytes:
+def workbook(rows: Sequence[Sequence[object]], *, title: str = "Sheet") -> bytes:
     book = openpyxl.Workbook()
     sheet = book.worksheets[0]
     sheet.title = title
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -242,3 +243,8 @@ def test_zip_that_is_not_a_workbook_is_refused() -> None:
 
 def test_damaged_zip_is_refused() -> None:
     assert "damaged" in refusal("cut.xlsx", workbook([HEADER])[:300])
+
+
+def test_file_with_too_many_rows_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(upload, "MAX_ROWS", 2)
+    assert "more than 2 rows" in refusal("x.csv", b"text\none\ntwo\nthree\n")
