@@ -20,7 +20,7 @@ from spiral_app.core.coder import Coder
 from spiral_app.core.config import get_settings
 from spiral_app.core.errors import InvalidInput, Problem
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parent / "ui" / "app.py"
 
 
 def _engine() -> Engine:
@@ -64,13 +64,17 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _max_bytes() -> int:
+    return int(get_settings().max_upload_mb * 1024 * 1024)
+
+
 def _coder() -> Coder:
     settings = get_settings()
     return training.load_or_train(model_dir=settings.model_dir, data_dir=settings.data_dir)
 
 
 def _code(args: argparse.Namespace) -> int:
-    frame = table.read_table(args.file)
+    frame = table.read_table(args.file, max_bytes=_max_bytes())
     coded, errors = coding.code_frame(_coder(), frame)
     output = args.output or args.file.with_name(f"{args.file.stem}-coded{args.file.suffix}")
     table.write_table(coded, output)
@@ -81,7 +85,7 @@ def _code(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    frame = table.read_table(args.file)
+    frame = table.read_table(args.file, max_bytes=_max_bytes())
     coding.require_columns(frame, ["text", "family"])
     report = evaluation.evaluate(_coder(), frame)
     if args.json:
@@ -137,7 +141,8 @@ def _import(args: argparse.Namespace) -> int:
         summary = importing.apply_import(session=session, plan=plan, coder=_coder())
     print(
         f"Imported {summary.criteria} criteria from {path.name} into {territory_name} "
-        f"({summary.new_meetings} new meetings); {summary.suggestions} got a suggested component."
+        f"({summary.new_meetings} new meeting{'s' * (summary.new_meetings != 1)}); "
+        f"{summary.suggestions} got a suggested component."
     )
     print(summary.counts.to_string(index=False))
     return 0

@@ -64,13 +64,24 @@ def test_evaluate_without_family_column_names_it(
 def test_code_writes_suggestions_and_reports_bad_rows(
     cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows = pd.DataFrame({"text": ["un logement trop cher", "", '=HYPERLINK("http://x")'], "question": ["illbeing"] * 3})
-    rows.to_excel(tmp_path / "in.xlsx", index=False)  # pandas writes the third text as a live formula
-    assert main(["code", str(tmp_path / "in.xlsx"), "-o", str(tmp_path / "out.xlsx")]) == 0
+    rows = pd.DataFrame({"text": ["un logement trop cher", "", "=1+1 places en crèche"], "question": ["illbeing"] * 3})
+    rows.to_csv(tmp_path / "in.csv", index=False)
+    assert main(["code", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.xlsx")]) == 0
     captured = capsys.readouterr()
     assert "row 3, column 'text'" in captured.err  # spreadsheet rows: the header is row 1
     coded = pd.read_excel(tmp_path / "out.xlsx", dtype=str, keep_default_na=False)
     assert coded.loc[0, "suggested_family"] == "A"
-    assert coded.loc[1, "suggested_component"] == "" and "empty" in str(coded.loc[1, "error"])
-    assert str(coded.loc[2, "text"]).startswith("'=")  # never written back as a live formula
+    assert coded.loc[1, "suggested_component"] == ""
+    assert "empty" in str(coded.loc[1, "error"])
+    assert str(coded.loc[2, "text"]).startswith("'=")  # user text is never written as a live formula
     assert "Coded 2 of 3 rows" in captured.out
+
+
+def test_code_refuses_a_workbook_with_formula_cells(
+    cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = pd.DataFrame({"text": ["un logement trop cher", '=HYPERLINK("http://example.org")']})
+    rows.to_excel(tmp_path / "in.xlsx", index=False)  # pandas writes the second text as a live formula
+    assert main(["code", str(tmp_path / "in.xlsx")]) == 1
+    assert "Row 3" in capsys.readouterr().err
+    assert not (tmp_path / "in-coded.xlsx").exists()

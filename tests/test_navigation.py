@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from spiral_app.ui.navigation import PAGES, PageSpec
 
-ENTRYPOINT = "spiral_app/app.py"
+ENTRYPOINT = str(Path(__file__).resolve().parents[1] / "spiral_app" / "ui" / "app.py")
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.title)

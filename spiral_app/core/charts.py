@@ -74,7 +74,7 @@ def family_bars(frame: pd.DataFrame, *, by: str, by_title: str, shares: bool) ->
         _LAYOUT,
         barmode="relative",  # one bar per (value, family) category: nothing actually stacks
         bargap=0.1,
-        xaxis={"title": by_title, "type": "multicategory"},
+        xaxis={"title": by_title, "type": "multicategory", "tickfont": {"size": 10}},
         yaxis_title="Share of criteria (%)" if shares else "Criteria",
         yaxis_ticksuffix="%" if shares else "",
         legend_title_text="Family",
@@ -271,7 +271,7 @@ def ranking_bars(frame: pd.DataFrame, *, limit: int = 15) -> go.Figure:
         height=140 + 32 * len(top),
         xaxis={
             "title": "Criteria (well-being plain, ill-being hatched, actions dotted)",
-            "range": [0, totals.max() * 1.9],
+            "range": [0, max(float(totals.max()), 1.0) * 2.4 if len(top) else 1],
         },
         yaxis={"autorange": "reversed", "automargin": True},
         showlegend=False,

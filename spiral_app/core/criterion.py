@@ -6,15 +6,18 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, func, select
 
-from spiral_app.core.coder import Coder
 from spiral_app.core.errors import InvalidInput, Problem
 from spiral_app.core.models import CodingStatus, Criterion, Question, utcnow
 from spiral_app.core.territory import LANGUAGES
+
+if TYPE_CHECKING:  # scikit-learn takes seconds to import; only the type is needed here
+    from spiral_app.core.coder import Coder
 
 QUESTION_LABELS = {
     Question.WELLBEING: "Well-being",

@@ -17,6 +17,10 @@ ROUND = "import.round"  # part of the uploader's key: a new round empties it onc
 SUMMARY = "import.summary"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xltx", "xlsm", "xltm", "xls"]  # refused ones get Spiral's explanation
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_COUNTS = {
+    "group": "Group", "wellbeing": "Well-being", "illbeing": "Ill-being", "action": "What I do / could do",
+    "total": "Total", "suggested": "Suggested",
+}  # fmt: skip
 _COLUMNS = {
     "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
     "column": st.column_config.TextColumn("Column", width="small"),
@@ -86,8 +90,11 @@ def show_report(error: InvalidInput) -> None:
 def show_plan(plan: importing.ImportPlan) -> None:
     """Show what the import will write: criteria per group and question, and their meetings."""
     st.success(f"{len(plan.frame)} criteria are ready to import ({escape_markdown(plan.source)}).")
-    st.dataframe(plan.counts(), hide_index=True)
-    st.dataframe(plan.meetings(), hide_index=True, column_config={"new": "New meeting"})
+    st.dataframe(plan.counts(), hide_index=True, column_config=_COUNTS)
+    st.dataframe(
+        plan.meetings(), hide_index=True,
+        column_config={"group": "Group", "date": "Meeting", "new": "New meeting", "criteria": "Criteria"},
+    )  # fmt: skip
 
 
 def run_import(territory_id: uuid.UUID, name: str, content: bytes) -> None:
@@ -117,13 +124,17 @@ def show_summary() -> None:
     if summary is None:
         return
     st.success(
-        f"Imported {summary['criteria']} criteria ({summary['new_meetings']} new meetings); "
+        f"Imported {summary['criteria']} criteria ({_count(summary['new_meetings'], 'new meeting')}); "
         f"the coder suggested a component for {summary['suggestions']}, for a person to confirm.",
         icon=":material/task_alt:",
     )
-    st.dataframe(summary["counts"], hide_index=True)
+    st.dataframe(summary["counts"], hide_index=True, column_config=_COUNTS)
     with st.expander("Suggested components"):
         st.dataframe(
             summary["suggested"], hide_index=True,
             column_config={"confidence": st.column_config.ProgressColumn("Confidence", min_value=0, max_value=1)},
         )  # fmt: skip
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"

@@ -16,3 +16,10 @@ def test_open_home_then_create_a_group(page: Page) -> None:
     page.get_by_role("button", name="Add group").click()
     expect(page.get_by_text("Group added.")).to_be_visible()
     expect(page.get_by_role("cell", name="Carers of disabled relatives")).to_be_visible()
+
+
+def test_a_page_opened_by_its_url_keeps_the_navigation(page: Page, live_app: str) -> None:
+    page.goto(f"{live_app}/setup")
+    expect(page.get_by_role("heading", name="Territory setup")).to_be_visible()
+    expect(page.get_by_role("link", name="Home")).to_be_visible()
+    expect(page.get_by_role("link", name="Territory dashboard")).to_be_visible()

@@ -1,4 +1,8 @@
-"""Spiral's Streamlit entrypoint: the frame around every page."""
+"""Spiral's Streamlit entrypoint: the frame around every page.
+
+It lives in ui/, not beside pages/: Streamlit treats a `pages/` folder next to the entrypoint as the legacy
+multi-page app, and a URL such as /dashboard would then run that page without this navigation.
+"""
 
 import streamlit as st
 
