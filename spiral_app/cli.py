@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from spiral_app.core import codebook, coding, db, demo, evaluation, group, importing, table, territory, training, upload
+from spiral_app.core import coding, database, demo, evaluation, group, importing, table, territory, training, upload
 from spiral_app.core.coder import Coder
 from spiral_app.core.config import get_settings
 from spiral_app.core.errors import InvalidInput, Problem
@@ -24,12 +24,7 @@ APP = Path(__file__).resolve().parent / "ui" / "app.py"
 
 
 def _engine() -> Engine:
-    settings = get_settings()
-    engine = db.make_engine(settings.database_url, echo=settings.echo_sql)
-    db.migrate(engine)
-    with Session(engine) as session:
-        codebook.ensure_default_codebook(session=session, data_dir=settings.data_dir)
-    return engine
+    return database.open_database(get_settings())
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ STATUS_LABELS = {
 }
 _Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
 QUEUE_COLUMNS = [
-    "id", "group", "meeting_id", "meeting_date", "position", "question", "text", "language", "status",
+    "id", "group", "meeting_date", "position", "question", "text", "language", "status",
     "suggested_code", "confidence", "alternatives", "explanation", "component_code",
 ]  # fmt: skip
 
@@ -83,7 +83,6 @@ def review_queue(*, session: Session, filters: ReviewFilter) -> pd.DataFrame:
         sa.select(
             col(Criterion.id),
             col(Group.name),
-            col(Criterion.meeting_id),
             col(Meeting.date),
             col(Criterion.position),
             col(Criterion.question),
@@ -98,7 +97,12 @@ def review_queue(*, session: Session, filters: ReviewFilter) -> pd.DataFrame:
         )
     ).where(*filter_conditions(filters))
     statement = statement.order_by(col(Group.name), col(Meeting.date), col(Criterion.position))
-    frame = pd.DataFrame(session.connection().execute(statement).all(), columns=QUEUE_COLUMNS)
+    # Plain tuples: pandas probes each SQLAlchemy Row for attributes, which costs more than the query.
+    rows = [tuple(row) for row in session.connection().execute(statement).all()]
+    frame = pd.DataFrame(rows, columns=QUEUE_COLUMNS)
+    # Text columns would turn a missing code into NaN, which reads as true; None says "no code" plainly.
+    codes = frame[["suggested_code", "component_code"]].astype(object)
+    frame[["suggested_code", "component_code"]] = codes.where(codes.notna(), None)
     return frame.astype({"confidence": "float64", "position": "int64"})
 
 
@@ -191,6 +195,11 @@ def page_of(queue: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
 def page_count(queue: pd.DataFrame, size: int) -> int:
     """Return how many pages of *size* rows *queue* fills (at least one)."""
     return max(1, -(-len(queue) // size))
+
+
+def how_many(count: int, noun: str) -> str:
+    """Return '1 post-it' or '3 post-its'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def meeting_caption(group: str, date: dt.date, question: str) -> str:

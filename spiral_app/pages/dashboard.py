@@ -5,7 +5,7 @@ import streamlit as st
 from spiral_app.core import charts, dashboard
 from spiral_app.core.config import get_settings
 from spiral_app.core.text import escape_markdown
-from spiral_app.ui import figures, filters, resources, state, widgets
+from spiral_app.ui import figures, filters, report, resources, state, widgets
 
 st.title("Territory dashboard")
 territory_id = widgets.territory_picker()
@@ -23,6 +23,8 @@ with resources.session() as session:
 
 for column, (label, value) in zip(st.columns(4), board.metrics(), strict=True):
     column.metric(label, value)
+if board.total:
+    report.download_button(chosen)
 if note := board.note():
     st.info(escape_markdown(note), icon=":material/shield_person:")
 

@@ -24,7 +24,7 @@ if queue.empty:
     st.success("Nothing to review with these filters.", icon=":material/task_alt:")
 else:
     review_panel.bulk_confirm(filters, queue)
-    st.subheader(f"{len(queue)} post-its to review")
+    st.subheader(f"{review.how_many(len(queue), 'post-it')} to review")
     choices = review.component_choices(components)
     for row in review.page_of(queue, review_panel.page_number(queue), review_panel.PAGE_SIZE).itertuples():
         review_card(row, components, choices)

@@ -5,7 +5,7 @@ import streamlit as st
 from spiral_app.core import charts, synthesis
 from spiral_app.core.config import get_settings
 from spiral_app.core.text import escape_markdown
-from spiral_app.ui import figures, filters, resources, widgets
+from spiral_app.ui import figures, filters, report, resources, widgets
 
 st.title("Synthesis")
 territory_id = widgets.territory_picker()
@@ -33,6 +33,7 @@ st.header(escape_markdown(result.title))
 if message := result.empty_message():
     st.info(escape_markdown(message), icon=":material/info:")
     st.stop()
+report.synthesis_download_button(territory_id, cycle_id, group_id, confirmed_only=confirmed_only)
 
 st.subheader("Components ranked")
 figures.draw(charts.ranking_bars(result.ranking), result.caption())

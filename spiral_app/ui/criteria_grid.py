@@ -16,23 +16,24 @@ from spiral_app.ui.meeting_picker import ChosenMeeting
 QUESTIONS = [q.value for q in Question]
 
 
-def _question_label(value: str) -> str:
-    return criterion.QUESTION_LABELS[Question(value)]
+def _question_label(value: object) -> str:
+    return criterion.QUESTION_LABELS[Question(str(value))]
 
 
-def _version() -> int:
-    # Saving bumps the version, so the grid and the paste box start afresh on the saved data.
-    return int(st.session_state.setdefault(state.ENTER_VERSION, 0))
+def _version(key: str) -> int:
+    # Saving bumps the version, so that the widget starts afresh on the saved data.
+    return int(st.session_state.setdefault(key, 0))
 
 
-def _saved(message: str) -> None:
-    st.session_state[state.ENTER_VERSION] = _version() + 1
+def _saved(message: str, *keys: str) -> None:
+    for key in keys:
+        st.session_state[key] = _version(key) + 1
     flash.remember(message)
 
 
 def paste_form(chosen: ChosenMeeting) -> None:
     """Add many post-its at once: one per line, all under the chosen question."""
-    version = _version()
+    version = _version(state.ENTER_PASTE_VERSION)
     with st.form("enter.paste"):
         question = st.selectbox("Question", QUESTIONS, format_func=_question_label, key="enter.paste.question")
         lines = st.text_area(
@@ -61,7 +62,8 @@ def paste_form(chosen: ChosenMeeting) -> None:
         except InvalidInput as error:
             widgets.show_problems(error)
             return
-    _saved(f"Added {count} post-its with their suggested codes.")
+    # The grid keeps its unsaved edits: pasted post-its come after every row it shows.
+    _saved(f"Added {count} post-its with their suggested codes.", state.ENTER_PASTE_VERSION)
 
 
 def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
@@ -69,7 +71,7 @@ def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
     grid = criterion.grid_frame(sheet)
     edited = st.data_editor(
         grid,
-        key=f"enter.grid.{chosen.id}.{_version()}",
+        key=f"enter.grid.{chosen.id}.{_version(state.ENTER_VERSION)}",
         num_rows="dynamic",
         hide_index=True,
         column_order=["no", "question", "text", "language"],
@@ -95,7 +97,7 @@ def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
         except InvalidInput as error:
             widgets.show_problems(error)
             return
-    _saved(f"Saved: {changes}.")
+    _saved(f"Saved: {changes}.", state.ENTER_VERSION)
 
 
 def locked(sheet: pd.DataFrame, component_labels: dict[str, str]) -> None:

@@ -110,11 +110,12 @@ def bulk_confirm(filters: review.ReviewFilter, queue: pd.DataFrame) -> None:
             format="percent",
         )
         count = review.count_confirmable(queue, threshold)
-        if st.button(f"Confirm {count} suggestions", key="review.bulk.confirm", disabled=count == 0):
+        suggestions = review.how_many(count, "suggestion")
+        if st.button(f"Confirm {suggestions}", key="review.bulk.confirm", disabled=count == 0):
             who = get_settings().user_name
             run_decision(
                 lambda s: decision.bulk_confirm(session=s, filters=filters, threshold=threshold, decided_by=who),
-                f"Confirmed {count} suggestions at {threshold:.0%} or more. Undo below if needed.",
+                f"Confirmed {suggestions} at {threshold:.0%} or more. Undo below if needed.",
             )
 
 
@@ -139,7 +140,11 @@ def undo_panel(territory_id: uuid.UUID) -> None:
     st.dataframe(
         pd.DataFrame({"When": when, "Who": recent["decided_by"], "Decision": list(lines.values())}), hide_index=True
     )
-    chosen = st.selectbox("Decision to undo", list(lines), format_func=lines.__getitem__, key="review.undo.choice")
+    # Keyed by the newest decision, so that the choice starts again from the latest one after each decision.
+    newest = next(iter(lines))
+    chosen = st.selectbox(
+        "Decision to undo", list(lines), format_func=lines.__getitem__, key=f"review.undo_choice.{newest}"
+    )
     if st.button("Undo", key="review.undo", icon=":material/undo:"):
         who = get_settings().user_name
         run_decision(lambda s: decision.undo(session=s, batch_id=uuid.UUID(str(chosen)), undone_by=who), "Undone.")

@@ -136,12 +136,17 @@ def test_cached_model_is_retrained_when_the_repository_data_changes(tmp_path: Pa
     data = tmp_path / "data"
     (data / "corpus").mkdir(parents=True)
     (data / "lexicon").mkdir()
-    rows = [("pas de boulot", "A06"), ("un emploi stable", "A06"), ("le loyer trop cher", "A03"),
-            ("un appartement clair", "A03"), ("mes voisins sympas", "D04"), ("la voisine du dessus", "D04")]  # fmt: skip
-    pd.DataFrame(
-        [{"text": t, "language": "fr", "question": "wellbeing", "family": c[0], "component": c, "split": "train"}
-         for t, c in rows]  # fmt: skip
-    ).to_csv(data / "corpus" / "criteria.csv", index=False)
+    rows = {
+        "pas de boulot": "A06",
+        "un emploi stable": "A06",
+        "le loyer trop cher": "A03",
+        "un appartement clair": "A03",
+        "mes voisins sympas": "D04",
+        "la voisine du dessus": "D04",
+    }
+    criteria = pd.DataFrame({"text": list(rows), "component": list(rows.values())})
+    criteria = criteria.assign(language="fr", question="wellbeing", family=criteria["component"].str[0], split="train")
+    criteria.to_csv(data / "corpus" / "criteria.csv", index=False)
     pd.DataFrame({"term": ["chômage"], "component": ["A06"], "language": ["fr"]}).to_csv(
         data / "lexicon" / "a.csv", index=False
     )

@@ -109,6 +109,19 @@ def test_queue_lists_the_suggested_criteria_of_the_territory_in_entry_order(sess
     assert queue["alternatives"].str.count(";").eq(2).all()
 
 
+def test_queue_says_none_where_a_criterion_has_no_code(session: Session, place: Place) -> None:
+    session.exec(
+        sa.update(Criterion)
+        .where(col(Criterion.id) == place.criteria[0])
+        .values(status="uncoded", suggested_code=None, suggested_confidence=None)
+    )
+    session.commit()
+    queue = review.review_queue(session=session, filters=review.ReviewFilter(place.territory, group_id=place.group))
+    first = queue.iloc[0]
+    assert first["suggested_code"] is None and first["component_code"] is None
+    assert review.count_confirmable(queue, 0.0) == 4
+
+
 def test_queue_is_one_sql_query(session: Session, place: Place) -> None:
     filters = review.ReviewFilter(place.territory, group_id=place.group, questions=("illbeing",), families=("A", "B"))
     session.expire_all()

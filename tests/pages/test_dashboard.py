@@ -99,3 +99,11 @@ def test_dashboard_explains_an_empty_territory_and_unconfirmed_criteria(app_db: 
     at.toggle(key=state.RESULTS_CONFIRMED_ONLY).set_value(False).run()
     assert len(at.get("plotly_chart")) == 4  # the suggestion counts: families, radar, heatmap and coverage
     assert "confirmed or suggested" in _captions(at)
+
+
+def test_dashboard_offers_the_excel_report(demo_db: Engine) -> None:
+    at = page("dashboard")
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    assert buttons[0].proto.label == "Download the Excel report"

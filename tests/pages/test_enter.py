@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from spiral_app.core import meeting
@@ -17,6 +17,11 @@ from spiral_app.ui import state
 from tests.support import count_rows, page
 
 DEMO_CRITERIA = 295
+
+
+def _bars(at: AppTest) -> list[str]:
+    """Return the texts of the progress bars."""
+    return [str(bar.text) for bar in at.get("progress")]
 
 
 def _errors(at: AppTest) -> str:
@@ -48,7 +53,9 @@ def _entering(database: Engine, drafts: list[CriterionDraft] | None = None) -> t
 def _texts(database: Engine, meeting_id: str) -> list[str]:
     with Session(database) as session:
         rows = session.exec(
-            select(Criterion.text).where(Criterion.meeting_id == uuid.UUID(meeting_id)).order_by(Criterion.position)
+            select(Criterion.text)
+            .where(Criterion.meeting_id == uuid.UUID(meeting_id))
+            .order_by(col(Criterion.position))
         )
         return list(rows)
 
@@ -70,7 +77,7 @@ def test_a_demo_meeting_shows_its_decided_post_its_read_only(demo_db: Engine) ->
     at = page("enter")
     at = at.selectbox(key=state.ENTER_GROUP).select_index(0).run()
     assert not at.exception
-    assert at.get("progress")[0].text.startswith("Coding of this meeting: 58 of 58 decided (100%)")
+    assert _bars(at)[0].startswith("Coding of this meeting: 58 of 58 decided (100%)")
     assert at.data_editor[0].value.empty
     decided = at.dataframe[-1].value
     assert len(decided) == 58 and decided.columns.tolist() == ["No.", "Question", "Post-it", "Component"]
@@ -87,7 +94,7 @@ def test_paste_lines_saves_post_its_with_their_suggestions(demo_db: Engine) -> N
     with Session(demo_db) as session:
         statuses = session.exec(select(Criterion.status).where(Criterion.meeting_id == uuid.UUID(meeting_id))).all()
     assert statuses == ["suggested", "suggested"]
-    assert at.get("progress")[0].text.startswith("Coding of this meeting: 0 of 2 decided")
+    assert _bars(at)[0].startswith("Coding of this meeting: 0 of 2 decided")
     assert at.data_editor[0].value["text"].tolist() == ["No bus after eight", "Nowhere to meet friends"]
 
 
@@ -175,3 +182,16 @@ def test_a_new_meeting_outside_every_cycle_is_refused(demo_db: Engine) -> None:
     at = _click(at, "Create meeting")
     assert "no cycle of this territory includes 01 Jan 2031" in _errors(at)
     assert count_rows(demo_db, "meeting") == 5
+
+
+def test_unsaved_grid_rows_survive_a_paste(demo_db: Engine) -> None:
+    at, meeting_id = _entering(demo_db)
+    added = [{"question": "action", "text": "I run the homework club"}]
+    at.session_state[f"enter.grid.{meeting_id}.0"] = {"edited_rows": {}, "added_rows": added, "deleted_rows": []}
+    at = at.run()
+    at.text_area(key=f"enter.paste.lines.{meeting_id}.0").input("No bus after eight")
+    at = _click(at, "Add post-its")
+    assert _texts(demo_db, meeting_id) == ["No bus after eight"]
+    at = _click(at, "Save changes")
+    assert not at.exception
+    assert _texts(demo_db, meeting_id) == ["No bus after eight", "I run the homework club"]

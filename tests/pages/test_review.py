@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from spiral_app.core import meeting
 from spiral_app.core.coder import Coder
 from spiral_app.core.criterion import CriterionDraft, save_criteria
-from spiral_app.core.models import Criterion, Cycle, Group
+from spiral_app.core.models import CodingDecision, Criterion, Cycle, Group
 from spiral_app.ui import state
 from tests.support import count_rows, page
 
@@ -22,6 +22,11 @@ TEXTS = [
     ("illbeing", "No bus after eight and the doctor is far"),
     ("action", "I coach the under-twelves football team"),
 ]
+
+
+def _bars(at: AppTest) -> list[str]:
+    """Return the texts of the progress bars."""
+    return [str(bar.text) for bar in at.get("progress")]
 
 
 def _errors(at: AppTest) -> str:
@@ -81,14 +86,14 @@ def test_the_demo_has_nothing_left_to_review(demo_db: Engine) -> None:
     at = page("review")
     assert not at.exception
     assert _success(at) == "Nothing to review with these filters."
-    assert at.get("progress")[0].text.startswith("The territory: 295 of 295 decided (100%)")
+    assert _bars(at)[0].startswith("The territory: 295 of 295 decided (100%)")
 
 
 def test_the_queue_shows_each_post_it_with_its_suggestion(review: Review) -> None:
     at = review.open()
     assert not at.exception
-    assert [p.text.split(":")[0] for p in at.get("progress")] == ["This meeting", "This group"]
-    assert at.get("progress")[0].text.startswith("This meeting: 0 of 3 decided (0%), 3 suggested")
+    assert [bar.split(":")[0] for bar in _bars(at)] == ["This meeting", "This group"]
+    assert _bars(at)[0].startswith("This meeting: 0 of 3 decided (0%), 3 suggested")
     assert [t.value for t in at.text] == [t for _, t in TEXTS]
     assert sum("Suggested:" in m.value for m in at.markdown) == 3
     assert sum(c.value.replace("\\", "").startswith("Top 3:") for c in at.caption) == 3
@@ -100,7 +105,7 @@ def test_confirm_one_moves_the_progress(review: Review) -> None:
     assert not at.exception
     assert _success(at) == "Confirmed."
     assert review.statuses() == ["confirmed", "suggested", "suggested"]
-    assert at.get("progress")[0].text.startswith("This meeting: 1 of 3 decided (33%)")
+    assert _bars(at)[0].startswith("This meeting: 1 of 3 decided (33%)")
     assert len(at.text) == 2
 
 
@@ -144,24 +149,25 @@ def test_a_split_with_an_empty_part_is_refused(review: Review) -> None:
     assert count_rows(review.database, "codingdecision") == 0
 
 
-def test_bulk_confirm_then_undo(review: Review) -> None:
-    at = review.open()
+def test_bulk_confirm_then_undo_the_latest_decision(review: Review) -> None:
+    at = _click(review.open(), f"review.{review.ids[0]}.confirm")
     at.slider(key="review.bulk.threshold").set_value(0.0)
     at = at.run()
-    assert at.button(key="review.bulk.confirm").label == "Confirm 3 suggestions"
+    assert at.button(key="review.bulk.confirm").label == "Confirm 2 suggestions"
     at = _click(at, "review.bulk.confirm")
     assert not at.exception
     assert review.statuses() == ["confirmed"] * 3
-    assert (
-        _success(at)
-        == "Confirmed 3 suggestions at 0% or more. Undo below if needed. Nothing to review with these filters."
-    )
-    assert at.get("progress")[0].text.startswith("This meeting: 3 of 3 decided (100%)")
-    assert at.selectbox(key="review.undo.choice").value is not None
+    assert _success(at).startswith("Confirmed 2 suggestions at 0% or more. Undo below if needed.")
+    assert _bars(at)[0].startswith("This meeting: 3 of 3 decided (100%)")
+    # The newest decision is the one offered for undo, even though an older one was offered before.
+    with Session(review.database) as session:
+        bulk = session.exec(select(CodingDecision.batch_id).where(CodingDecision.action == "bulk_confirm")).first()
+    assert next(s for s in at.selectbox if s.label == "Decision to undo").value == str(bulk)
     at = _click(at, "review.undo")
     assert not at.exception
     assert "Undone." in _success(at)
-    assert review.statuses() == ["suggested"] * 3
+    assert review.statuses() == ["confirmed", "suggested", "suggested"]
+    assert _bars(at)[0].startswith("This meeting: 1 of 3 decided (33%)")
 
 
 def test_bulk_confirm_is_disabled_when_nothing_reaches_the_threshold(review: Review) -> None:
@@ -179,3 +185,18 @@ def test_filters_narrow_the_queue(review: Review) -> None:
     assert [t.value for t in at.text] == [TEXTS[2][1]]
     at = at.multiselect(key="review.statuses").unselect("suggested").unselect("uncoded").select("confirmed").run()
     assert _success(at) == "Nothing to review with these filters."
+
+
+def test_a_post_it_the_coder_could_not_read_gets_a_component_by_hand(review: Review) -> None:
+    with Session(review.database) as session:
+        drafts = [CriterionDraft("wellbeing", "Being heard by the council", "en")]
+        save_criteria(session=session, meeting_id=review.meeting_id, drafts=drafts, coder=None, max_length=500)
+        uncoded = session.exec(select(Criterion.id).where(Criterion.status == "uncoded")).one()
+    at = review.open()
+    assert not at.exception
+    assert any("No suggestion" in m.value for m in at.markdown)
+    assert at.button(key=f"review.{uncoded}.confirm").disabled
+    at.selectbox(key=f"review.{uncoded}.component").select("C01")
+    at = _click(at, f"review.{uncoded}.recode")
+    assert not at.exception
+    assert _statuses(review.database, review.meeting_id)[-1] == ("Being heard by the council", "confirmed", "C01")

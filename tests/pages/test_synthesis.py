@@ -53,3 +53,9 @@ def test_synthesis_without_territories_invites_to_create_one(app_db: Engine) -> 
     at = page("synthesis")
     assert not at.exception
     assert "No territory yet" in at.info[0].value
+
+
+def test_synthesis_offers_the_excel_report(demo_db: Engine) -> None:
+    at = page("synthesis")
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == ["Download the Excel report"]
