@@ -27,6 +27,8 @@ MAX_REASON = 500
 
 
 class DecisionAction(enum.StrEnum):
+    """What a person did to a criterion; the decisions of one action share a batch."""
+
     CONFIRM = "confirm"
     RECODE = "recode"
     UNCLASSIFIABLE = "unclassifiable"
@@ -202,7 +204,9 @@ def bulk_confirm(
 def validate_parts(parts: Sequence[str], *, max_length: int) -> list[str]:
     """Return the parts of a split, stripped, or raise naming each empty or too long part."""
     cleaned = [" ".join(part.split()) for part in parts]
-    problems = [Problem(f"Part {i}", "is empty.") for i, part in enumerate(cleaned, start=1) if not part]
+    problems = [
+        Problem(f"Part {i}", "is empty: remove the blank line.") for i, part in enumerate(cleaned, start=1) if not part
+    ]
     problems += [
         Problem(f"Part {i}", f"is {len(part)} characters long; the limit is {max_length}.")
         for i, part in enumerate(cleaned, start=1)

@@ -20,20 +20,21 @@ def _question_label(value: object) -> str:
     return criterion.QUESTION_LABELS[Question(str(value))]
 
 
-def _version(key: str) -> int:
-    # Saving bumps the version, so that the widget starts afresh on the saved data.
-    return int(st.session_state.setdefault(key, 0))
+def _version() -> int:
+    # Saving bumps the version, so that the grid and the paste box start afresh on the saved data.
+    return int(st.session_state.setdefault(state.ENTER_VERSION, 0))
 
 
-def _saved(message: str, *keys: str) -> None:
-    for key in keys:
-        st.session_state[key] = _version(key) + 1
+def _saved(message: str) -> None:
+    st.session_state[state.ENTER_VERSION] = _version() + 1
     flash.remember(message)
 
 
 def paste_form(chosen: ChosenMeeting) -> None:
     """Add many post-its at once: one per line, all under the chosen question."""
-    version = _version(state.ENTER_PASTE_VERSION)
+    version = _version()
+    # Streamlit resets an editor whose rows change, so unsaved grid edits would be lost.
+    st.caption("Save any changes made in the grid below before pasting: adding post-its reloads it.")
     with st.form("enter.paste"):
         question = st.selectbox("Question", QUESTIONS, format_func=_question_label, key="enter.paste.question")
         lines = st.text_area(
@@ -62,8 +63,7 @@ def paste_form(chosen: ChosenMeeting) -> None:
         except InvalidInput as error:
             widgets.show_problems(error)
             return
-    # The grid keeps its unsaved edits: pasted post-its come after every row it shows.
-    _saved(f"Added {count} post-its with their suggested codes.", state.ENTER_PASTE_VERSION)
+    _saved(f"Added {count} post-its with their suggested codes.")
 
 
 def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
@@ -71,7 +71,7 @@ def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
     grid = criterion.grid_frame(sheet)
     edited = st.data_editor(
         grid,
-        key=f"enter.grid.{chosen.id}.{_version(state.ENTER_VERSION)}",
+        key=f"enter.grid.{chosen.id}.{_version()}",
         num_rows="dynamic",
         hide_index=True,
         column_order=["no", "question", "text", "language"],
@@ -97,7 +97,7 @@ def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
         except InvalidInput as error:
             widgets.show_problems(error)
             return
-    _saved(f"Saved: {changes}.", state.ENTER_VERSION)
+    _saved(f"Saved: {changes}.")
 
 
 def locked(sheet: pd.DataFrame, component_labels: dict[str, str]) -> None:

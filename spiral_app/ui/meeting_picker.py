@@ -26,10 +26,10 @@ class ChosenMeeting:
     language: str
 
 
-def keep_choice(key: str, options: Sequence[str], default: str | None) -> None:
-    """Set *key* to *default* unless it already holds one of *options* (e.g. after changing territory)."""
+def keep_choice(key: str, options: Sequence[str], preferred: str | None, fallback: str | None) -> None:
+    """Set *key* to *preferred*, else *fallback*, unless it holds one of *options* (e.g. after changing territory)."""
     if st.session_state.get(key) not in options:
-        st.session_state[key] = default if default in options else None
+        st.session_state[key] = preferred if preferred in options else fallback
 
 
 def cycle_on(cycles: pd.DataFrame, date: dt.date) -> uuid.UUID | None:
@@ -41,7 +41,7 @@ def cycle_on(cycles: pd.DataFrame, date: dt.date) -> uuid.UUID | None:
 def _group_choice(groups: pd.DataFrame) -> str | None:
     ids = [str(i) for i in groups["id"]]
     names = dict(zip(ids, groups["name"], strict=True))
-    keep_choice(state.ENTER_GROUP, ids, st.session_state.get(state.GROUP_ID))
+    keep_choice(state.ENTER_GROUP, ids, st.session_state.get(state.GROUP_ID), None)
     chosen = st.selectbox(
         "Group", ids, key=state.ENTER_GROUP, format_func=names.__getitem__, placeholder="Choose the group that met"
     )
@@ -67,11 +67,10 @@ def meeting_picker(territory_id: uuid.UUID, default_language: str) -> ChosenMeet
         for m, day, who in zip(mine["id"], mine["date"], mine["facilitator"], strict=True)
     }
     labels[NEW] = "New meeting…"
+    keep_choice(state.ENTER_MEETING, list(labels), st.session_state.get(state.MEETING_ID), next(iter(labels)))
     created = st.session_state.pop(state.ENTER_CREATED_MEETING, None)
-    keep_choice(
-        state.ENTER_MEETING, list(labels), created or st.session_state.get(state.MEETING_ID) or next(iter(labels))
-    )
     if created in labels:
+        # Set before the selectbox exists: Streamlit refuses changes to a widget's key after it is drawn.
         st.session_state[state.ENTER_MEETING] = created
     chosen = str(st.selectbox("Meeting", list(labels), key=state.ENTER_MEETING, format_func=labels.__getitem__))
     if chosen == NEW:

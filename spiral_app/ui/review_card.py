@@ -52,6 +52,8 @@ def review_card(row: Any, components: pd.DataFrame, choices: dict[str, str]) -> 
         st.text(row.text)
         if row.status == CodingStatus.CONFIRMED:
             st.markdown(f"**Confirmed as** {escape_markdown(component_label(row.component_code, components))}")
+        elif row.status == CodingStatus.UNCLASSIFIABLE:
+            st.markdown("**Marked unclassifiable**")
         _suggestion(row, components)
         reason = st.text_input("Reason (optional)", key=f"{key}.reason", max_chars=decision.MAX_REASON)
         confirm_column, other_column, reject_column = st.columns([1, 3, 1], vertical_alignment="bottom")

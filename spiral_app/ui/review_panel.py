@@ -24,7 +24,7 @@ STATUS_CHOICES = {s.value: review.STATUS_LABELS[s] for s in CodingStatus}
 
 def _choice(label: str, options: dict[str, str], key: str, shared: str) -> uuid.UUID | None:
     """Return the chosen id of a sidebar selectbox that starts from, and updates, a choice shared between pages."""
-    keep_choice(key, list(options), st.session_state.get(shared) or ALL)
+    keep_choice(key, list(options), st.session_state.get(shared), ALL)
     chosen = str(st.sidebar.selectbox(label, list(options), key=key, format_func=options.__getitem__))
     if chosen == ALL:
         return None

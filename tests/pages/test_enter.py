@@ -182,16 +182,3 @@ def test_a_new_meeting_outside_every_cycle_is_refused(demo_db: Engine) -> None:
     at = _click(at, "Create meeting")
     assert "no cycle of this territory includes 01 Jan 2031" in _errors(at)
     assert count_rows(demo_db, "meeting") == 5
-
-
-def test_unsaved_grid_rows_survive_a_paste(demo_db: Engine) -> None:
-    at, meeting_id = _entering(demo_db)
-    added = [{"question": "action", "text": "I run the homework club"}]
-    at.session_state[f"enter.grid.{meeting_id}.0"] = {"edited_rows": {}, "added_rows": added, "deleted_rows": []}
-    at = at.run()
-    at.text_area(key=f"enter.paste.lines.{meeting_id}.0").input("No bus after eight")
-    at = _click(at, "Add post-its")
-    assert _texts(demo_db, meeting_id) == ["No bus after eight"]
-    at = _click(at, "Save changes")
-    assert not at.exception
-    assert _texts(demo_db, meeting_id) == ["No bus after eight", "I run the homework club"]

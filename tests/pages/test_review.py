@@ -144,7 +144,7 @@ def test_a_split_with_an_empty_part_is_refused(review: Review) -> None:
     at = review.open()
     at.text_area(key=f"review.{review.ids[1]}.parts").input("No bus after eight\n\nThe doctor is far")
     at = _click(at, f"review.{review.ids[1]}.split")
-    assert "Part 2: is empty." in _errors(at)
+    assert "Part 2: is empty: remove the blank line." in _errors(at)
     assert len(_statuses(review.database, review.meeting_id)) == 3
     assert count_rows(review.database, "codingdecision") == 0
 
@@ -200,3 +200,12 @@ def test_a_post_it_the_coder_could_not_read_gets_a_component_by_hand(review: Rev
     at = _click(at, f"review.{uncoded}.recode")
     assert not at.exception
     assert _statuses(review.database, review.meeting_id)[-1] == ("Being heard by the council", "confirmed", "C01")
+
+
+def test_a_remembered_meeting_of_another_group_falls_back_to_all_meetings(review: Review) -> None:
+    with Session(review.database) as session:
+        other = session.exec(select(Group.id).where(Group.name == "Elderly residents")).one()
+    at = page("review", **{state.GROUP_ID: str(other), state.MEETING_ID: str(review.meeting_id)})
+    assert not at.exception
+    assert at.selectbox(key=state.REVIEW_MEETING).value == "all"
+    assert [bar.split(":")[0] for bar in _bars(at)] == ["This group"]
