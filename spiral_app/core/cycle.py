@@ -45,3 +45,9 @@ def next_cycle_number(*, session: Session, territory_id: uuid.UUID) -> int:
     """Return the number the next cycle of a territory should take."""
     numbers = session.exec(select(Cycle.number).where(Cycle.territory_id == territory_id)).all()
     return max(numbers, default=0) + 1
+
+
+def cycle_on(cycles: pd.DataFrame, date: dt.date) -> uuid.UUID | None:
+    """Return the cycle of a `list_cycles` frame whose dates include *date*, if any."""
+    matching = cycles.loc[(cycles["start"] <= date) & (cycles["end"] >= date), "id"]
+    return None if matching.empty else uuid.UUID(str(matching.iloc[0]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,12 +29,6 @@ def keep_choice(key: str, options: Sequence[str], preferred: str | None, fallbac
     """Set *key* to *preferred*, else *fallback*, unless it holds one of *options* (e.g. after changing territory)."""
     if st.session_state.get(key) not in options:
         st.session_state[key] = preferred if preferred in options else fallback
-
-
-def cycle_on(cycles: pd.DataFrame, date: dt.date) -> uuid.UUID | None:
-    """Return the cycle of a `list_cycles` frame whose dates include *date*, if any."""
-    matching = cycles.loc[(cycles["start"] <= date) & (cycles["end"] >= date), "id"]
-    return None if matching.empty else uuid.UUID(str(matching.iloc[0]))
 
 
 def _group_choice(groups: pd.DataFrame) -> str | None:
@@ -91,7 +84,7 @@ def new_meeting_form(territory_id: uuid.UUID, group_id: uuid.UUID, default_langu
         if not st.form_submit_button("Create meeting", type="primary"):
             return
     with resources.session() as session:
-        cycle_id = cycle_on(cycle.list_cycles(session=session, territory_id=territory_id), date)
+        cycle_id = cycle.cycle_on(cycle.list_cycles(session=session, territory_id=territory_id), date)
         try:
             if cycle_id is None:
                 outside = f"no cycle of this territory includes {date:%d %b %Y}: add one in Territory setup."

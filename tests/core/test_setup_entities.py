@@ -138,3 +138,9 @@ def test_actor_types_and_duplicates(session: Session, place: Place) -> None:
     with pytest.raises(InvalidInput, match="not a known type"):
         actor.create_actor(session=session, territory_id=place.territory, name="Food bank", kind="charity")
     assert actor.list_actors(session=session, territory_id=place.territory)["type"].tolist() == ["Public authority"]
+
+
+def test_cycle_on_finds_the_cycle_holding_a_date(session: Session, place: Place) -> None:
+    cycles = cycle.list_cycles(session=session, territory_id=place.territory)
+    assert cycle.cycle_on(cycles, dt.date(2026, 6, 1)) == place.cycle
+    assert cycle.cycle_on(cycles, dt.date(2027, 6, 1)) is None

@@ -58,4 +58,4 @@ def test_synthesis_without_territories_invites_to_create_one(app_db: Engine) -> 
 def test_synthesis_offers_the_excel_report(demo_db: Engine) -> None:
     at = page("synthesis")
     assert not at.exception
-    assert [b.label for b in at.get("download_button")] == ["Download the Excel report"]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the Excel report"]
