@@ -42,9 +42,12 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
     raise RuntimeError("`spiral run` did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterator[str]:
-    """The base URL of a running Spiral, started on an empty database (so the demo is loaded)."""
+    """The base URL of a running Spiral, started on an empty database (so the demo is loaded).
+
+    One per test module, so that one journey's changes never show up in another's figures.
+    """
     folder = tmp_path_factory.mktemp("live")
     port = _free_port()
     env = {**os.environ, "SPIRAL_DATABASE_URL": f"sqlite:///{folder / 'spiral.db'}", "SPIRAL_MODEL_DIR": str(model_dir)}
