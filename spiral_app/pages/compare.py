@@ -8,10 +8,7 @@ from spiral_app.core.text import escape_markdown
 from spiral_app.ui import figures, filters, resources, widgets
 
 st.title("Compare")
-territory_id = widgets.territory_picker()
-if territory_id is None:
-    st.info("No territory yet. Create one in **Territory setup**, or load the demo with `spiral demo`.")
-    st.stop()
+territory_id = widgets.require_territory()
 territory_ids, cycle_number, questions = filters.territories_picker()
 confirmed_only = filters.confirmed_only()
 

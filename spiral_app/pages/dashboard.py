@@ -8,10 +8,7 @@ from spiral_app.core.text import escape_markdown
 from spiral_app.ui import figures, filters, report, resources, state, widgets
 
 st.title("Territory dashboard")
-territory_id = widgets.territory_picker()
-if territory_id is None:
-    st.info("No territory yet. Create one in **Territory setup**, or load the demo with `spiral demo`.")
-    st.stop()
+territory_id = widgets.require_territory()
 cycle_id = filters.cycle_picker(territory_id)
 if cycle_id is None:
     st.info("This territory has no cycle yet: open one in **Territory setup**, then enter its meetings' post-its.")

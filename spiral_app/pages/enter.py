@@ -7,10 +7,7 @@ from spiral_app.core.territory import get_territory
 from spiral_app.ui import criteria_grid, flash, meeting_picker, resources, widgets
 
 st.title("Enter criteria")
-territory_id = widgets.territory_picker()
-if territory_id is None:
-    st.info("No territory yet. Create one in **Territory setup** first.")
-    st.stop()
+territory_id = widgets.require_territory()
 
 with resources.session() as session:
     language = get_territory(session=session, territory_id=territory_id).language

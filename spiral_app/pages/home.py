@@ -10,10 +10,7 @@ from spiral_app.ui import resources, widgets
 st.title("Spiral")
 st.caption("Societal Progress Indicators and Responsibilities for All — the well-being of all, defined with citizens.")
 
-territory_id = widgets.territory_picker()
-if territory_id is None:
-    st.info("No territory yet. Create one in **Territory setup**, or load the demo with `spiral demo`.")
-    st.stop()
+territory_id = widgets.require_territory()
 
 with resources.session() as session:
     territory = get_territory(session=session, territory_id=territory_id)

@@ -12,10 +12,7 @@ st.caption(
     "and imports all of them or none."
 )
 
-territory_id = widgets.territory_picker()
-if territory_id is None:
-    st.info("No territory yet. Create one in **Territory setup**, or load the demo with `spiral demo`.")
-    st.stop()
+territory_id = widgets.require_territory()
 with resources.session() as session:
     name = get_territory(session=session, territory_id=territory_id).name
 st.header(escape_markdown(name))

@@ -7,10 +7,7 @@ from spiral_app.ui import flash, resources, review_panel, widgets
 from spiral_app.ui.review_card import review_card
 
 st.title("Coding review")
-territory_id = widgets.territory_picker()
-if territory_id is None:
-    st.info("No territory yet. Create one in **Territory setup** first.")
-    st.stop()
+territory_id = widgets.require_territory()
 
 filters = review_panel.review_filters(territory_id)
 flash.show()

@@ -28,6 +28,15 @@ def territory_picker() -> uuid.UUID | None:
     return uuid.UUID(chosen)
 
 
+def require_territory() -> uuid.UUID:
+    """Return the chosen territory's id, or explain how to create one and stop the page."""
+    territory_id = territory_picker()
+    if territory_id is None:
+        st.info("No territory yet. Create one in **Territory setup**, or load the demo with `spiral demo`.")
+        st.stop()
+    return territory_id
+
+
 def show_problems(error: InvalidInput) -> None:
     """Show each problem of a refused input as its own error line."""
     for problem in error.problems:
