@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from spiral_app.core import corpus
 from spiral_app.core.coder import Coder
+from spiral_app.core.evaluation import evaluate
 from spiral_app.core.models import ModelVersion, utcnow
 
 CURRENT = "current.txt"
@@ -57,17 +58,16 @@ def load_or_train(*, model_dir: Path, data_dir: Path) -> Coder:
 def retrain(*, session: Session, model_dir: Path, data_dir: Path) -> tuple[Coder, ModelVersion]:
     """Train on the corpus plus every confirmed coding, store the model and record its version."""
     confirmed = corpus.confirmed_examples(session=session)
-    coder = Coder.train(corpus.training_examples(data_dir, confirmed))
+    examples = corpus.training_examples(data_dir, confirmed)
+    coder = Coder.train(examples)
     save_current(coder, model_dir, fingerprint=data_fingerprint(data_dir))
-    from spiral_app.core.evaluation import evaluate  # evaluation imports the coder; keep the import graph flat
-
     heldout = corpus.read_corpus(data_dir).query("split == @corpus.HELDOUT")
     report = evaluate(coder, heldout)
     # The same data gives the same version name: update its record rather than add a second one.
     record = session.exec(select(ModelVersion).where(ModelVersion.version == coder.version)).first()
     record = record or ModelVersion(version=coder.version)
     record.trained_at = utcnow()
-    record.n_corpus = len(corpus.training_examples(data_dir))
+    record.n_corpus = len(examples) - len(confirmed)
     record.n_confirmed = len(confirmed)
     record.family_accuracy, record.component_top3 = report.family_accuracy, report.component_top3
     session.add(record)
