@@ -121,6 +121,7 @@ def _criteria(
             "suggested_confidence": pd.Series(rng.uniform(0.3, 0.95, total)).where(suggested),
             "suggested_alternatives": "",
             "suggested_explanation": "",
+            "suggested_split": False,
             "confirmed_by": pd.Series(["Bench"] * total, dtype=object).where(confirmed),
             "confirmed_at": pd.Series([now] * total, dtype=object).where(confirmed),
             "created_at": now,

@@ -85,6 +85,7 @@ def criterion_rows(
                 "created_at": now,
                 "suggested_alternatives": "",
                 "suggested_explanation": "",
+                "suggested_split": False,
             }
         )
     return rows
@@ -107,6 +108,7 @@ def attach_suggestions(rows: list[dict[str, object]], coder: Coder) -> int:
             suggested_model=coder.version,
             suggested_alternatives=format_alternatives(suggestion.alternatives),
             suggested_explanation=", ".join(suggestion.explanation)[:500],
+            suggested_split=suggestion.needs_split,
         )
         made += 1
     return made
@@ -174,6 +176,7 @@ _SUGGESTION_FIELDS = (
     "suggested_model",
     "suggested_alternatives",
     "suggested_explanation",
+    "suggested_split",
 )
 _BULLET = re.compile(r"^\s*(?:[-*•–—]|\d+[.)])\s+")
 
@@ -269,7 +272,7 @@ def _changed_rows(
         row.update(question=draft.question, text=draft.text, language=draft.language)
         if (current.question, current.text) != (draft.question, draft.text):
             row.update(dict.fromkeys(_SUGGESTION_FIELDS), status=CodingStatus.UNCODED.value)
-            row.update(suggested_alternatives="", suggested_explanation="")
+            row.update(suggested_alternatives="", suggested_explanation="", suggested_split=False)
         rows.append(row)
     return rows
 

@@ -189,6 +189,8 @@ class Criterion(SQLModel, table=True):
     suggested_model: str | None = Field(default=None, max_length=64)
     suggested_alternatives: str = Field(default="", max_length=200)
     suggested_explanation: str = Field(default="", max_length=500)
+    # The coder saw two ideas joined in one post-it: the reviewer is invited to split it.
+    suggested_split: bool = Field(default=False)
     confirmed_by: str | None = Field(default=None, max_length=200)
     confirmed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: dt.datetime = Field(default_factory=_created, sa_type=UTCDateTime)

@@ -26,7 +26,7 @@ STATUS_LABELS = {
 _Select = TypeVar("_Select", bound="sa.Select[*tuple[Any, ...]]")
 QUEUE_COLUMNS = [
     "id", "group", "meeting_date", "position", "question", "text", "language", "status",
-    "suggested_code", "confidence", "alternatives", "explanation", "component_code",
+    "suggested_code", "confidence", "alternatives", "explanation", "needs_split", "component_code",
 ]  # fmt: skip
 
 
@@ -93,6 +93,7 @@ def review_queue(*, session: Session, filters: ReviewFilter) -> pd.DataFrame:
             col(Criterion.suggested_confidence),
             col(Criterion.suggested_alternatives),
             col(Criterion.suggested_explanation),
+            col(Criterion.suggested_split),
             col(Criterion.component_code),
         )
     ).where(*filter_conditions(filters))

@@ -65,7 +65,9 @@ def review_card(row: Any, components: pd.DataFrame, choices: dict[str, str]) -> 
             format_func=choices.__getitem__,
             placeholder="Type a code or a label…",
         )
-        with st.expander("Split into several post-its"):
+        if row.needs_split and row.status != CodingStatus.CONFIRMED:
+            st.caption("This post-it may hold several ideas: consider splitting it, one idea per post-it.")
+        with st.expander("Split into several post-its", expanded=bool(row.needs_split)):
             parts = st.text_area("One post-it per line", value=row.text, key=f"{key}.parts")
             split = st.button("Split", key=f"{key}.split", icon=":material/call_split:")
     no_suggestion = row.suggested_code is None or row.status == CodingStatus.CONFIRMED

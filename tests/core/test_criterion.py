@@ -178,3 +178,17 @@ def test_deleting_a_row_keeps_its_decision_history(session: Session, meeting_id:
     assert count_rows(session, "criterion") == 2
     assert count_rows(session, "codingdecision") == 1
     assert session.exec(select(Criterion.id).where(Criterion.id == target)).first() is None
+
+
+def test_a_post_it_joining_two_ideas_is_stored_as_needing_a_split(
+    session: Session, meeting_id: uuid.UUID, coder: Coder
+) -> None:
+    drafts = [CriterionDraft("wellbeing", "a job and a flat near my family", "en")]
+    criterion.save_criteria(session=session, meeting_id=meeting_id, drafts=drafts, coder=coder, max_length=500)
+    stored = rows(session, meeting_id)
+    assert [r["suggested_split"] for r in stored] == [False, False, False, True]
+    # New words get a new suggestion, and the flag is worked out again with it.
+    grid = criterion.grid_frame(criterion.meeting_sheet(session=session, meeting_id=meeting_id))
+    grid.loc[3, "text"] = "a stable job"
+    criterion.save_grid(session=session, meeting_id=meeting_id, grid=grid, coder=coder, max_length=500, language="en")
+    assert rows(session, meeting_id)[3]["suggested_split"] is False

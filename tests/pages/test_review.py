@@ -130,6 +130,15 @@ def test_mark_unclassifiable(review: Review) -> None:
     assert review.statuses()[0] == "unclassifiable"
 
 
+def test_a_post_it_joining_two_ideas_invites_a_split(review: Review) -> None:
+    at = review.open()
+    hints = [c.value for c in at.caption if "may hold several ideas" in c.value]
+    # Only the bus-and-doctor post-it joins two ideas; its split form opens by itself.
+    assert len(hints) == 1
+    splits = [e for e in at.expander if e.label == "Split into several post-its"]
+    assert [e.proto.expanded for e in splits] == [False, True, False]
+
+
 def test_split_into_two_post_its(review: Review) -> None:
     at = review.open()
     at.text_area(key=f"review.{review.ids[1]}.parts").input("No bus after eight\nThe doctor is far")
