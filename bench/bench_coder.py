@@ -45,6 +45,13 @@ def main() -> None:
     ]  # fmt: skip
     for name, ours, theirs, target in rows:
         print(f"{name:28}{ours or 0:>10.3f}{theirs or 0:>10.3f}  {target}")
+    # Each writing round set aside its own fifth; later rounds aimed at topics earlier ones missed.
+    print(f"{'by writing round':28}{'n':>6}{'family':>8}{'French':>8}{'top-3':>8}")
+    for name, part in heldout.groupby("round", sort=True):
+        report = evaluation.evaluate(coder, part)
+        french = report.by_language.get("fr", {}).get("family_accuracy")
+        print(f"{'  round ' + str(name):28}{report.n:>6}{report.family_accuracy or 0:>8.3f}"
+              f"{french or 0:>8.3f}{report.component_top3 or 0:>8.3f}")  # fmt: skip
 
     # Unique texts, so that nothing is served from a cache: corpus texts with a varying suffix.
     texts = corpus.read_corpus(data_dir)["text"].to_numpy()

