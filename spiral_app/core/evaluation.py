@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import f1_score
 
-from spiral_app.core.coder import STOP_WORDS
+from spiral_app.core.features import STOP_WORDS
 from spiral_app.core.text import fold_accents
 
 

@@ -32,14 +32,14 @@ def load_current(model_dir: Path, *, fingerprint: str | None = None) -> Coder | 
     if fingerprint is not None and trained_on != fingerprint:
         return None
     try:
-        return Coder.load(model_dir / f"{version}.joblib")
+        return Coder.load(model_dir / f"{version}.pickle")
     except (OSError, ValueError, KeyError, EOFError):
         return None
 
 
 def save_current(coder: Coder, model_dir: Path, *, fingerprint: str) -> None:
     """Store *coder* and make it the one new sessions load."""
-    coder.save(model_dir / f"{coder.version}.joblib")
+    coder.save(model_dir / f"{coder.version}.pickle")
     temporary = model_dir / f"{CURRENT}.tmp"
     temporary.write_text(f"{coder.version}\n{fingerprint}")
     temporary.replace(model_dir / CURRENT)  # atomic, so a reader never sees half a pointer

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from spiral_app.core import corpus, criterion, cycle, group, meeting, territory, training
-from spiral_app.core.coder import Coder, holds_several_ideas, unreadable
+from spiral_app.core.coder import Coder, split_clauses, unreadable
 from spiral_app.core.criterion import CriterionDraft
 from tests.conftest import DATA_DIR
 
@@ -51,8 +51,8 @@ def test_same_input_gives_same_output(coder: Coder, tmp_path: Path) -> None:
     again = Coder.train(corpus.training_examples(DATA_DIR))
     assert again.version == coder.version
     assert again.suggest(TEXTS) == coder.suggest(TEXTS)
-    coder.save(tmp_path / "model.joblib")
-    assert Coder.load(tmp_path / "model.joblib").suggest(TEXTS) == coder.suggest(TEXTS)
+    coder.save(tmp_path / "model.pickle")
+    assert Coder.load(tmp_path / "model.pickle").suggest(TEXTS) == coder.suggest(TEXTS)
 
 
 @pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("   ", "empty"), ("12 / 45 !!", "no words"),
@@ -69,10 +69,21 @@ def test_unreadable_rows_are_errors_and_the_others_are_coded(coder: Coder, text:
 
 
 def test_criteria_with_two_ideas_are_flagged_for_a_split(coder: Coder) -> None:
-    suggestions, _ = coder.suggest(["a job and a flat near my family", "un travail stable"])
-    assert suggestions[0] is not None and suggestions[0].needs_split
-    assert suggestions[1] is not None and not suggestions[1].needs_split
-    assert not holds_several_ideas("un travail stable", [("A06", 0.5), ("A03", 0.4)])
+    texts = ["a job and a flat near my family", "un travail stable", "le chômage, pas de boulot"]
+    suggestions, _ = coder.suggest(texts)
+    # Two ideas; one idea; one idea said twice (its clauses agree, so no split).
+    assert [s.needs_split for s in suggestions if s is not None] == [True, False, False]
+
+
+def test_clauses_are_cut_at_joining_words_and_punctuation() -> None:
+    texts = ["a job and a flat near my family", "un travail stable", "le loyer, les factures; la cantine",
+             "Arbeit und Wohnung / und", "la santé !", "?, et"]  # fmt: skip
+    owners, parts = split_clauses(texts)
+    assert list(zip(owners.tolist(), parts, strict=True)) == [
+        (0, "a job"), (0, "a flat near my family"),
+        (2, "le loyer"), (2, "les factures"), (2, "la cantine"),
+        (3, "Arbeit"), (3, "Wohnung"),
+    ]  # fmt: skip
 
 
 def test_model_works_across_languages(coder: Coder) -> None:
