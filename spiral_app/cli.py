@@ -15,7 +15,19 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from spiral_app.core import coding, database, demo, evaluation, group, importing, table, territory, training, upload
+from spiral_app.core import (
+    coding,
+    corpus,
+    database,
+    demo,
+    evaluation,
+    group,
+    importing,
+    table,
+    territory,
+    training,
+    upload,
+)
 from spiral_app.core.coder import Coder
 from spiral_app.core.config import get_settings
 from spiral_app.core.errors import InvalidInput, Problem
@@ -82,6 +94,12 @@ def _code(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     frame = table.read_table(args.file, max_bytes=_max_bytes())
     coding.require_columns(frame, ["text", "family"])
+    if "split" in frame:
+        # The corpus itself, or a copy: its training rows would only measure what the coder memorised.
+        frame = frame[frame["split"].astype(str).str.strip() == corpus.HELDOUT]
+        if frame.empty:
+            raise InvalidInput([Problem("split", f"no row is marked '{corpus.HELDOUT}'.")])
+        print(f"Evaluating the {len(frame)} rows marked '{corpus.HELDOUT}' in the split column.", file=sys.stderr)
     report = evaluation.evaluate(_coder(), frame)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))

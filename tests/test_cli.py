@@ -53,6 +53,21 @@ def test_evaluate_prints_a_readable_report(cli_env: Engine, tmp_path: Path, caps
     assert "component top-1 accuracy: n/a" in out
 
 
+def test_evaluate_keeps_the_heldout_rows_of_a_split_file(
+    cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = pd.DataFrame({"text": ["pas de boulot", "no job", "the bus is late"], "family": ["A", "A", "A"],
+                         "split": ["train", "heldout", "heldout"]})  # fmt: skip
+    rows.to_csv(tmp_path / "corpus.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "corpus.csv"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["n"] == 2
+    assert "2 rows marked 'heldout'" in captured.err
+    rows.assign(split="train").to_csv(tmp_path / "train-only.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "train-only.csv")]) == 1
+    assert "split" in capsys.readouterr().err
+
+
 def test_evaluate_without_family_column_names_it(
     cli_env: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
