@@ -47,10 +47,10 @@ def main() -> None:
         print(f"{name:28}{ours or 0:>10.3f}{theirs or 0:>10.3f}  {target}")
     # Each writing round set aside its own fifth; later rounds aimed at topics earlier ones missed.
     print(f"{'by writing round':28}{'n':>6}{'family':>8}{'French':>8}{'top-3':>8}")
-    for name, part in heldout.groupby("round", sort=True):
+    for written_in, part in heldout.groupby("round", sort=True):
         report = evaluation.evaluate(coder, part)
         french = report.by_language.get("fr", {}).get("family_accuracy")
-        print(f"{'  round ' + str(name):28}{report.n:>6}{report.family_accuracy or 0:>8.3f}"
+        print(f"{'  round ' + str(written_in):28}{report.n:>6}{report.family_accuracy or 0:>8.3f}"
               f"{french or 0:>8.3f}{report.component_top3 or 0:>8.3f}")  # fmt: skip
 
     # Criteria drawn from the corpus as a network's meetings would bring them, and the same criteria each with
