@@ -7,6 +7,7 @@ import gc
 import hashlib
 import pickle
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,19 +27,20 @@ from sklearn.pipeline import Pipeline
 from spiral_app.core.features import text_features
 from spiral_app.core.text import fold_accents
 
-FORMAT = 4  # bump when the saved model's layout changes, so stale caches are retrained
+FORMAT = 5  # bump when the saved model's layout changes, so stale caches are retrained
 _LETTER = re.compile(r"[^\W\d_]")
 # What joins two ideas on one post-it: a conjunction between spaces, or a comma, semicolon, plus, slash, line break.
 _JOINING_WORDS = ("and", "et", "e", "y", "und", "ou", "or", "o", "plus", "mais", "but", "aber", "pero", "ma")
 # Written for RE2 (Arrow's regular expressions), which reads the whole batch at once.
 _JOINERS = rf"(?i)\s(?:{'|'.join(_JOINING_WORDS)})\s|[,;+/&\n]"
 _HAS_WORD = r"[\p{L}\p{N}_]{2}"  # two letters or digits in a row, as `features.WORD` finds them
+_HAS_LETTER = r"\p{L}"  # "24/7 service" is one idea: a clause of digits alone does not count
 # A clause counts towards a split only when the coder is at least this sure of its component.
 SPLIT_CONFIDENCE = 0.4
 
 
 class Suggestion(NamedTuple):
-    """The coder's proposal for one criterion (a named tuple: a batch makes 100,000 of them in a blink)."""
+    """The coder's proposal for one criterion (a named tuple, cheaper to make by the hundred thousand)."""
 
     component: str
     family: str
@@ -73,20 +75,36 @@ def training_frame(texts: Sequence[str], questions: Sequence[str] | None = None)
     return pd.DataFrame({"text": folded, "question": asked})
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one batch.
+class _CollectorPause:
+    """Pauses the cyclic garbage collector while batches are coded.
 
     A batch makes millions of short-lived lists and tuples that never form cycles; reference counting frees
     them, and the collector would only walk them over and over (a third of the time of a 100,000-row batch).
+    Streamlit codes in several threads at once: the first batch in pauses it, the last one out resumes it.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._resume = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._resume:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
 
 
 class Coder:
@@ -114,21 +132,28 @@ class Coder:
         return cls(pipeline, version or make_version(frame))
 
     def save(self, path: Path) -> None:
-        """Write the model to *path* (a pickle that only Spiral itself writes and reads, in its model folder)."""
+        """Write the model to *path*: a pickle that only Spiral itself writes and reads, in its model folder."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = {"format": FORMAT, "version": self.version, "pipeline": self.pipeline}
-        # The standard pickle, not joblib's: joblib reads vocabularies object by object in Python, ten times slower.
-        with path.open("wb") as file:
-            pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = path.with_name(f"{path.name}.tmp")
+        # The standard pickle, not joblib's: joblib reads vocabularies object by object in Python, ten times
+        # slower. A small header first, so that an older model is recognised before its classes are needed.
+        with temporary.open("wb") as file:
+            pickle.dump({"format": FORMAT, "version": self.version}, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.pipeline, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)  # atomic: a session loading meanwhile never reads half a model
 
     @classmethod
     def load(cls, path: Path) -> Coder:
-        """Read a model written by `save`; raise ValueError if it is of an older format."""
+        """Read a model written by `save`; raise ValueError if it is of another format or unreadable."""
         with path.open("rb") as file:
-            content = pickle.load(file)  # a file Spiral wrote itself, in its own model folder
-        if content.get("format") != FORMAT:
-            raise ValueError(f"{path} holds a model of an older format")
-        return cls(content["pipeline"], content["version"])
+            try:
+                header = pickle.load(file)  # a file Spiral wrote itself, in its own model folder
+                if not isinstance(header, dict) or header.get("format") != FORMAT:
+                    raise ValueError(f"{path} holds a model of another format")
+                pipeline = pickle.load(file)
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+                raise ValueError(f"{path} cannot be read: {error}") from error
+        return cls(pipeline, header["version"])
 
     def probabilities(self, texts: Sequence[str], questions: Sequence[str] | None = None) -> npt.NDArray[np.float64]:
         """Return one row of component probabilities per text, columns in `self.classes` order."""
@@ -152,15 +177,16 @@ class Coder:
         results: list[Suggestion | None] = [None] * len(texts)
         if not good:
             return results, errors
-        frame = training_frame([texts[i] for i in good], [questions[i] for i in good] if questions else None)
+        asked_of = [questions[i] for i in good] if questions is not None else None
+        frame = training_frame([texts[i] for i in good], asked_of)
         owners, clauses = split_clauses(frame["text"].tolist())
         asked = frame["question"].to_numpy()
         # The clauses of joined post-its are coded in the same batch: their words are mostly the texts' own.
-        both = pd.concat([frame, pd.DataFrame({"text": clauses, "question": asked[owners]}, dtype=object)])
-        everything = self.pipeline.named_steps["features"].transform(both).tocsr()
+        texts_and_clauses = pd.concat([frame, pd.DataFrame({"text": clauses, "question": asked[owners]}, dtype=object)])
+        features = self.pipeline.named_steps["features"].transform(texts_and_clauses).tocsr()
         model: SGDClassifier = self.pipeline.named_steps["model"]
-        all_proba = model.predict_proba(everything)
-        matrix, proba = everything[: len(frame)], all_proba[: len(frame)]
+        all_proba = model.predict_proba(features)
+        matrix, proba = features[: len(frame)], all_proba[: len(frame)]
         top = np.argpartition(-proba, top_k - 1, axis=1)[:, :top_k]
         order = np.take_along_axis(top, np.argsort(-np.take_along_axis(proba, top, axis=1), axis=1), axis=1)
         terms = self._explain(matrix, order[:, 0], model.coef_, n_terms)
@@ -242,9 +268,10 @@ def split_clauses(texts: Sequence[str]) -> tuple[npt.NDArray[np.intp], list[str]
     parts = pc.split_pattern_regex(strings.take(pa.array(joined, type=pa.int64())), pattern=_JOINERS)
     flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
     owners = joined[np.asarray(pc.list_parent_indices(parts), dtype=np.intp)]
-    kept = np.asarray(pc.match_substring_regex(flat, _HAS_WORD), dtype=bool) & ~np.asarray(
-        pc.is_in(pc.utf8_lower(flat), value_set=pa.array(_JOINING_WORDS)), dtype=bool
-    )
+    kept = (
+        np.asarray(pc.match_substring_regex(flat, _HAS_WORD), dtype=bool)
+        & np.asarray(pc.match_substring_regex(flat, _HAS_LETTER), dtype=bool)
+    ) & ~np.asarray(pc.is_in(pc.utf8_lower(flat), value_set=pa.array(_JOINING_WORDS)), dtype=bool)
     owners, clauses = owners[kept], np.asarray(flat.filter(pa.array(kept)).to_pylist(), dtype=object)
     # Texts left with a single clause (the rest was punctuation or a joining word) hold one idea.
     several = np.bincount(owners, minlength=len(texts))[owners] > 1

@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import OneHotEncoder
 
 # Runs of two or more letters or digits: the words of a criterion (the same as `\b\w\w+\b`, faster).
@@ -49,11 +49,15 @@ def _count_matrix(
 ) -> sparse.csr_matrix:
     """Return the matrix counting each (row, column) pair; pairs with column -1 (not in the vocabulary) drop."""
     known = columns >= 0
-    counts = sparse.csr_matrix(
-        (np.ones(int(known.sum()), dtype=np.float64), (rows[known], columns[known])), shape=shape
-    )
-    counts.sum_duplicates()
-    return counts
+    # Built from (row, column) pairs, the matrix adds up repeated pairs itself.
+    return sparse.csr_matrix((np.ones(int(known.sum()), dtype=np.float64), (rows[known], columns[known])), shape=shape)
+
+
+def _fragment_name(gram: str) -> str:
+    """Return how a character n-gram reads in an explanation: 'loy…' starts a word, '…ment' ends one."""
+    core = gram.strip()
+    starts, ends = gram.startswith(" "), gram.endswith(" ")
+    return core if starts and ends else f"{core}…" if starts else f"…{core}" if ends else f"…{core}…"
 
 
 class CriterionVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -61,33 +65,37 @@ class CriterionVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc
 
     The two blocks are exactly what scikit-learn's `TfidfVectorizer` (words) and char_wb analyser (on the
     same words) give; character n-grams never cross a word, so a text's counts are the sum of its words'.
+    Transforming reads the fitted settings (token pattern, n-gram range), never the module's constants, so a
+    saved model keeps reading texts as it was trained to.
     """
 
     def fit(self, texts: Iterable[object], y: object = None) -> CriterionVectorizer:  # noqa: ARG002
         strings = _as_strings(texts)
-        self.words_ = TfidfVectorizer(
-            lowercase=False, token_pattern=WORD.pattern, ngram_range=(1, 2), sublinear_tf=True, stop_words=STOP_WORDS
+        self.words_ = CountVectorizer(
+            lowercase=False, token_pattern=WORD.pattern, ngram_range=(1, 2), stop_words=STOP_WORDS
         ).fit(strings)
         spaced = [" ".join(WORD.findall(text)) for text in strings]
         self.chars_ = CountVectorizer(lowercase=False, analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2)
         self.chars_.fit(spaced)
-        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._tokens_to_chars(*self._tokens(strings)))
+        tokens = self._tokens(strings)
+        self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._word_counts(*tokens))
+        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._tokens_to_chars(*tokens))
         return self
 
     def transform(self, texts: Iterable[object]) -> sparse.csr_matrix:
         rows, codes, distinct, n_texts = self._tokens(_as_strings(texts))
-        words = self.words_._tfidf.transform(self._word_counts(rows, codes, distinct, n_texts), copy=False)
+        words = self.word_tfidf_.transform(self._word_counts(rows, codes, distinct, n_texts), copy=False)
         chars = self.char_tfidf_.transform(self._tokens_to_chars(rows, codes, distinct, n_texts))
         return sparse.hstack([words, chars], format="csr")
 
     def get_feature_names_out(self, input_features: object = None) -> npt.NDArray[np.object_]:  # noqa: ARG002
-        fragments = (f"…{gram.strip()}…" for gram in self.chars_.get_feature_names_out().tolist())
+        fragments = map(_fragment_name, self.chars_.get_feature_names_out().tolist())
         return np.asarray([*self.words_.get_feature_names_out().tolist(), *fragments], dtype=object)
 
-    @staticmethod
-    def _tokens(texts: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], list[str], int]:
+    def _tokens(self, texts: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], list[str], int]:
         """Return, for every word of every text in order, its text and its code among the batch's distinct words."""
-        found = [WORD.findall(text) for text in texts]
+        find = re.compile(self.words_.token_pattern).findall
+        found = [find(text) for text in texts]
         lengths = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
         rows = np.repeat(np.arange(len(found), dtype=np.intp), lengths)
         codes, distinct = pd.factorize(np.asarray(list(chain.from_iterable(found)), dtype=object))
@@ -122,10 +130,11 @@ class CriterionVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc
 
     def _char_counts(self, words: list[str]) -> sparse.csr_matrix:
         """Return each word's character n-gram counts, as scikit-learn's char_wb analyser finds them."""
-        low, high = CHAR_NGRAMS
+        low, high = self.chars_.ngram_range
         padded = [f" {word} " for word in words]
         get = self.chars_.vocabulary_.get
-        # A padded word shorter than n has no n-gram (char_wb stops at the first n that spans the whole word).
+        # Every n-gram inside each padded word. (char_wb also emits a padded word shorter than n whole, once;
+        # no padded word is that short here: words have two letters, so with padding at least four.)
         columns = [get(w[i : i + n], -1) for w in padded for n in range(low, high + 1) for i in range(len(w) - n + 1)]
         lengths = np.fromiter(map(len, padded), dtype=np.intp, count=len(padded))
         per_word = sum((np.clip(lengths - n + 1, 0, None) for n in range(low, high + 1)), np.zeros_like(lengths))

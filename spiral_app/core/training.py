@@ -33,8 +33,8 @@ def load_current(model_dir: Path, *, fingerprint: str | None = None) -> Coder | 
         return None
     try:
         return Coder.load(model_dir / f"{version}.pickle")
-    except (OSError, ValueError, KeyError, EOFError):
-        return None
+    except (OSError, ValueError):
+        return None  # missing, unreadable or of another format: train afresh
 
 
 def save_current(coder: Coder, model_dir: Path, *, fingerprint: str) -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from spiral_app.core import decision, review
 from spiral_app.core.codebook import component_label
 from spiral_app.core.config import get_settings
+from spiral_app.core.criterion import LOCKED
 from spiral_app.core.errors import InvalidInput
 from spiral_app.core.models import CodingStatus
 from spiral_app.core.text import escape_markdown
@@ -65,9 +66,11 @@ def review_card(row: Any, components: pd.DataFrame, choices: dict[str, str]) -> 
             format_func=choices.__getitem__,
             placeholder="Type a code or a label…",
         )
-        if row.needs_split and row.status != CodingStatus.CONFIRMED:
+        # A decided post-it is fixed: the hint is for the ones still awaiting a decision.
+        invite_split = bool(row.needs_split) and row.status not in LOCKED
+        if invite_split:
             st.caption("This post-it may hold several ideas: consider splitting it, one idea per post-it.")
-        with st.expander("Split into several post-its", expanded=bool(row.needs_split)):
+        with st.expander("Split into several post-its", expanded=invite_split):
             parts = st.text_area("One post-it per line", value=row.text, key=f"{key}.parts")
             split = st.button("Split", key=f"{key}.split", icon=":material/call_split:")
     no_suggestion = row.suggested_code is None or row.status == CodingStatus.CONFIRMED

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +57,23 @@ def test_same_input_gives_same_output(coder: Coder, tmp_path: Path) -> None:
     assert Coder.load(tmp_path / "model.pickle").suggest(TEXTS) == coder.suggest(TEXTS)
 
 
+def test_a_damaged_model_file_is_refused_and_retrained(coder: Coder, tmp_path: Path) -> None:
+    coder.save(tmp_path / "model.pickle")
+    whole = (tmp_path / "model.pickle").read_bytes()
+    (tmp_path / "model.pickle").write_bytes(whole[: len(whole) // 2])  # a save cut short
+    with pytest.raises(ValueError, match="cannot be read"):
+        Coder.load(tmp_path / "model.pickle")
+    (tmp_path / "current.txt").write_text("model\nfingerprint")
+    assert training.load_current(tmp_path) is None  # so load_or_train trains afresh
+
+
+def test_the_collector_runs_again_after_concurrent_batches(coder: Coder) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: coder.suggest(TEXTS * 50), range(8)))
+    assert gc.isenabled()
+    assert all(len(suggestions) == len(TEXTS) * 50 for suggestions, _errors in results)
+
+
 @pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("   ", "empty"), ("12 / 45 !!", "no words"),
                                               ("caf\ufffd chaud", "undecodable")])  # fmt: skip
 def test_unreadable_rows_are_errors_and_the_others_are_coded(coder: Coder, text: str, reason: str) -> None:
@@ -77,7 +96,7 @@ def test_criteria_with_two_ideas_are_flagged_for_a_split(coder: Coder) -> None:
 
 def test_clauses_are_cut_at_joining_words_and_punctuation() -> None:
     texts = ["a job and a flat near my family", "un travail stable", "le loyer, les factures; la cantine",
-             "Arbeit und Wohnung / und", "la santé !", "?, et"]  # fmt: skip
+             "Arbeit und Wohnung / und", "la santé !", "?, et", "24/7 service"]  # fmt: skip
     owners, parts = split_clauses(texts)
     assert list(zip(owners.tolist(), parts, strict=True)) == [
         (0, "a job"), (0, "a flat near my family"),

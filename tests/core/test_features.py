@@ -56,7 +56,8 @@ def test_features_equal_scikit_learns() -> None:
 def test_feature_names_are_words_then_fragments() -> None:
     names = CriterionVectorizer().fit(CORPUS).get_feature_names_out().tolist()
     fragments = [i for i, name in enumerate(names) if name.startswith("…")]
-    assert "roof" in names and "warm home" in names and "…lo…" in names
+    assert "roof" in names and "warm home" in names
+    assert {"lo…", "…ent", "…ment…"} <= set(names)  # the start, the end and the middle of words
     assert "le" not in names  # a stop word
     assert names.index("warm home") < fragments[0] and fragments == list(range(fragments[0], len(names)))
 
