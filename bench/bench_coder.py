@@ -47,7 +47,8 @@ def main() -> None:
         print(f"{name:28}{ours or 0:>10.3f}{theirs or 0:>10.3f}  {target}")
     # Each writing round set aside its own fifth; later rounds aimed at topics earlier ones missed.
     print(f"{'by writing round':28}{'n':>6}{'family':>8}{'French':>8}{'top-3':>8}")
-    for written_in, part in heldout.groupby("round", sort=True):
+    rounds = sorted(heldout.groupby("round"), key=lambda item: int(str(item[0]).split("-")[0]))
+    for written_in, part in rounds:
         report = evaluation.evaluate(coder, part)
         french = report.by_language.get("fr", {}).get("family_accuracy")
         print(f"{'  round ' + str(written_in):28}{report.n:>6}{report.family_accuracy or 0:>8.3f}"

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session
 
 from spiral_app.core import corpus, criterion, cycle, group, meeting, territory, training
+from spiral_app.core.codebook import read_codebook_csv
 from spiral_app.core.coder import Coder, split_clauses, unreadable
 from spiral_app.core.criterion import CriterionDraft
 from tests.conftest import DATA_DIR
@@ -153,6 +154,20 @@ def test_save_criteria_stores_suggestions_with_the_model_version(
     assert stored["text"].tolist() == ["pas de boulot", "un toit"]
     assert stored["suggested_code"].str.fullmatch(r"[A-H]\d\d").all()
     assert len(criterion.parse_alternatives(str(stored.loc[0, "suggested_alternatives"]))) == 3
+
+
+def test_the_corpus_has_what_the_coder_needs() -> None:
+    rows = corpus.read_corpus(DATA_DIR)
+    components = set(read_codebook_csv(DATA_DIR / "codebook.csv").query("code.str.len() == 3")["code"])
+    assert len(rows) >= 2500
+    assert set(rows["component"]) == components
+    assert rows["component"].value_counts().min() >= 20
+    assert (rows["language"] == "fr").mean() >= 0.40
+    assert {"it", "es", "pt", "de"} <= set(rows["language"])
+    assert set(rows["question"]) == {"wellbeing", "illbeing", "action"}
+    # Every round sets its fifth aside, so the held-out split stays about 20 % as the corpus grows.
+    assert 0.18 <= (rows["split"] == corpus.HELDOUT).mean() <= 0.22
+    assert not rows["text"].str.casefold().duplicated().any()
 
 
 def test_training_examples_never_include_the_heldout_split() -> None:
