@@ -29,7 +29,8 @@ def main() -> None:
         Coder.load(path)
         load_seconds = time.perf_counter() - started
 
-    heldout = corpus.read_corpus(data_dir).query("split == @corpus.HELDOUT")
+    criteria = corpus.read_corpus(data_dir)
+    heldout = criteria.query("split == @corpus.HELDOUT")
     baseline = evaluation.KeywordBaseline(split_entries(read_codebook_csv(data_dir / "codebook.csv")))
     print(f"training: {len(examples)} examples in {train_seconds:.1f} s; loading the model: {load_seconds:.2f} s")
     print(f"held-out split: {len(heldout)} criteria")
@@ -56,7 +57,7 @@ def main() -> None:
 
     # Criteria drawn from the corpus as a network's meetings would bring them, and the same criteria each with
     # a unique number added: 100,000 words no real batch has, the worst case for the per-word character stage.
-    texts = corpus.read_corpus(data_dir)["text"].to_numpy()
+    texts = criteria["text"].to_numpy()
     rng = np.random.default_rng(7)
     drawn = rng.integers(0, len(texts), N_THROUGHPUT)
     questions = rng.choice(["wellbeing", "illbeing", "action"], N_THROUGHPUT).tolist()

@@ -60,6 +60,14 @@ def _fragment_name(gram: str) -> str:
     return core if starts and ends else f"{core}…" if starts else f"…{core}" if ends else f"…{core}…"
 
 
+def _encode(found: list[list[str]]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], list[str], int]:
+    """Return, for every word of every text in order, its text and its code among the batch's distinct words."""
+    lengths = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
+    rows = np.repeat(np.arange(len(found), dtype=np.intp), lengths)
+    codes, distinct = pd.factorize(np.asarray(list(chain.from_iterable(found)), dtype=object))
+    return rows, codes.astype(np.intp), [str(word) for word in distinct], len(found)
+
+
 class CriterionVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """TF-IDF of a criterion's word 1–2-grams (stop words left out) and of its words' character n-grams.
 
@@ -74,16 +82,16 @@ class CriterionVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc
         self.words_ = CountVectorizer(
             lowercase=False, token_pattern=WORD.pattern, ngram_range=(1, 2), stop_words=STOP_WORDS
         ).fit(strings)
-        spaced = [" ".join(WORD.findall(text)) for text in strings]
+        found = self._find_words(strings)
         self.chars_ = CountVectorizer(lowercase=False, analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2)
-        self.chars_.fit(spaced)
-        tokens = self._tokens(strings)
+        self.chars_.fit([" ".join(words) for words in found])
+        tokens = _encode(found)
         self.word_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._word_counts(*tokens))
         self.char_tfidf_ = TfidfTransformer(sublinear_tf=True).fit(self._tokens_to_chars(*tokens))
         return self
 
     def transform(self, texts: Iterable[object]) -> sparse.csr_matrix:
-        rows, codes, distinct, n_texts = self._tokens(_as_strings(texts))
+        rows, codes, distinct, n_texts = _encode(self._find_words(_as_strings(texts)))
         words = self.word_tfidf_.transform(self._word_counts(rows, codes, distinct, n_texts), copy=False)
         chars = self.char_tfidf_.transform(self._tokens_to_chars(rows, codes, distinct, n_texts))
         return sparse.hstack([words, chars], format="csr")
@@ -92,14 +100,10 @@ class CriterionVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc
         fragments = map(_fragment_name, self.chars_.get_feature_names_out().tolist())
         return np.asarray([*self.words_.get_feature_names_out().tolist(), *fragments], dtype=object)
 
-    def _tokens(self, texts: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], list[str], int]:
-        """Return, for every word of every text in order, its text and its code among the batch's distinct words."""
+    def _find_words(self, texts: list[str]) -> list[list[str]]:
+        """Return the words of each text, as the fitted token pattern finds them."""
         find = re.compile(self.words_.token_pattern).findall
-        found = [find(text) for text in texts]
-        lengths = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-        rows = np.repeat(np.arange(len(found), dtype=np.intp), lengths)
-        codes, distinct = pd.factorize(np.asarray(list(chain.from_iterable(found)), dtype=object))
-        return rows, codes.astype(np.intp), [str(word) for word in distinct], len(texts)
+        return [find(text) for text in texts]
 
     def _word_counts(
         self, rows: npt.NDArray[np.intp], codes: npt.NDArray[np.intp], distinct: list[str], n_texts: int
