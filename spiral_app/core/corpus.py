@@ -11,6 +11,7 @@ from spiral_app.core.models import CodingStatus, Criterion
 from spiral_app.core.text import fold_accents
 
 CORPUS_FILE = Path("corpus") / "criteria.csv"
+VARIANTS_FILE = Path("corpus") / "variants.csv"
 LEXICON_DIR = Path("lexicon")
 TRAIN, HELDOUT = "train", "heldout"
 
@@ -18,6 +19,14 @@ TRAIN, HELDOUT = "train", "heldout"
 def read_corpus(data_dir: Path) -> pd.DataFrame:
     """Return the team's labelled criteria: text, language, question, family, component, split."""
     return pd.read_csv(data_dir / CORPUS_FILE, dtype=str, keep_default_na=False)
+
+
+def read_variants(data_dir: Path) -> pd.DataFrame:
+    """Return the team's rewritings of training criteria, translated or reworded (text, language, source)."""
+    path = data_dir / VARIANTS_FILE
+    if not path.exists():
+        return pd.DataFrame(columns=["text", "language", "source"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def read_lexicon(data_dir: Path) -> pd.DataFrame:
@@ -29,19 +38,20 @@ def read_lexicon(data_dir: Path) -> pd.DataFrame:
 
 
 def training_examples(data_dir: Path, confirmed: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return every example the coder may learn from: the training split, the lexicon and confirmed codings."""
+    """Return every example the coder may learn from: the training split and its variants, the lexicon and
+    confirmed codings."""
     corpus = read_corpus(data_dir)
+    train = corpus.loc[corpus["split"] == TRAIN, ["text", "question", "component"]]
+    # A variant takes its question and code from the training criterion it rewrites, so relabelling a
+    # criterion relabels its variants, and a held-out criterion can never reach training this way.
+    variants = read_variants(data_dir)[["text", "source"]].merge(train.rename(columns={"text": "source"}), on="source")
     lexicon = read_lexicon(data_dir).rename(columns={"term": "text"}).assign(question="")
-    # A one-word post-it can equal a lexicon term; such terms would leak the held-out answer into training.
+    # A one-word post-it can equal a lexicon term or a variant; either would leak a held-out answer.
     heldout = set(corpus.loc[corpus["split"] == HELDOUT, "text"].map(fold_accents))
-    lexicon = lexicon.loc[~lexicon["text"].map(fold_accents).isin(heldout)]
-    parts = [
-        corpus.loc[corpus["split"] == TRAIN, ["text", "question", "component"]],
-        lexicon[["text", "question", "component"]],
-    ]
+    parts = [train, *(part.loc[~part["text"].map(fold_accents).isin(heldout)] for part in (variants, lexicon))]
     if confirmed is not None and not confirmed.empty:
-        parts.append(confirmed[["text", "question", "component"]])
-    return pd.concat(parts, ignore_index=True)
+        parts.append(confirmed)
+    return pd.concat([part[["text", "question", "component"]] for part in parts], ignore_index=True)
 
 
 def confirmed_examples(*, session: Session) -> pd.DataFrame:

@@ -55,17 +55,29 @@ def evaluate(ranker: Ranker, frame: pd.DataFrame) -> Report:
     """Score *ranker* on *frame* (text, family; optional component, language, question)."""
     questions = list(frame["question"].fillna("")) if "question" in frame else None
     scores = ranker.probabilities(list(frame["text"].fillna("")), questions)
-    top3 = ranker.classes[np.argsort(-scores, axis=1, kind="stable")[:, :3]]
-    predicted_family = np.array([c[0] for c in top3[:, 0]])
+    return _score(ranker.classes[np.argsort(-scores, axis=1, kind="stable")[:, :3]], frame)
+
+
+def agreement(codes: pd.Series, frame: pd.DataFrame) -> Report:
+    """Score a single code per row (another coder's, say) against *frame*'s labels, as `evaluate` does.
+
+    A coder who gives one code has no top-3: `component_top3` is None.
+    """
+    return _score(codes.fillna("").str.strip().str.upper().to_numpy(dtype=str)[:, None], frame)
+
+
+def _score(ranked: npt.NDArray[np.str_], frame: pd.DataFrame) -> Report:
+    predicted_family = np.array([c[:1] for c in ranked[:, 0]])
     truth_family = frame["family"].str.strip().str.upper().to_numpy()
     family_right = predicted_family == truth_family
-    top1 = top3_rate = None
+    top1 = top3 = None
     if "component" in frame:
         coded = frame["component"].fillna("").str.strip().to_numpy()
         has = coded != ""
         if has.any():
-            top1 = float(np.mean(top3[has, 0] == coded[has]))
-            top3_rate = float(np.mean((top3[has] == coded[has, None]).any(axis=1)))
+            top1 = float(np.mean(ranked[has, 0] == coded[has]))
+            if ranked.shape[1] >= 3:
+                top3 = float(np.mean((ranked[has, :3] == coded[has, None]).any(axis=1)))
     languages = frame["language"].fillna("?").to_numpy() if "language" in frame else np.full(len(frame), "?")
     by_language = {
         str(lang): {"n": int(mask.sum()), "family_accuracy": float(family_right[mask].mean())}
@@ -81,11 +93,36 @@ def evaluate(ranker: Ranker, frame: pd.DataFrame) -> Report:
         n=len(frame),
         family_accuracy=float(family_right.mean()) if len(frame) else 0.0,
         component_top1=top1,
-        component_top3=top3_rate,
+        component_top3=top3,
         family_macro_f1=float(f1_score(truth_family, predicted_family, average="macro", zero_division=0)),
         by_language=by_language,
         confusion=confusion,
     )
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How well the confidence of the first choice matches how often it is right."""
+
+    mean_confidence: float
+    accuracy: float
+    error: float  # expected calibration error: the gap between the two, averaged over confidence bins
+
+
+def calibration(ranker: Ranker, frame: pd.DataFrame, *, bins: int = 10) -> Calibration:
+    """Measure *ranker*'s confidence against its component accuracy on *frame* (text, component)."""
+    questions = list(frame["question"].fillna("")) if "question" in frame else None
+    scores = ranker.probabilities(list(frame["text"].fillna("")), questions)
+    confidence = scores.max(axis=1)
+    right = ranker.classes[scores.argmax(axis=1)] == frame["component"].fillna("").str.strip().to_numpy()
+    placed = np.minimum((confidence * bins).astype(int), bins - 1)
+    gaps = (
+        pd.DataFrame({"bin": placed, "confidence": confidence, "right": right})
+        .groupby("bin")
+        .agg(confidence=("confidence", "mean"), right=("right", "mean"), share=("right", "size"))
+    )
+    error = float(((gaps["confidence"] - gaps["right"]).abs() * gaps["share"]).sum() / max(len(frame), 1))
+    return Calibration(float(confidence.mean()), float(right.mean()), error)
 
 
 class KeywordBaseline:
