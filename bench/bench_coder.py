@@ -51,7 +51,9 @@ def main() -> None:
         print(f"{name:28}{ours or 0:>10.3f}{theirs or 0:>10.3f}{shown:>11}  {targets.get(name, '')}")
     calibrated = evaluation.calibration(coder, heldout)
     print(f"confidence of the first choice: {calibrated.mean_confidence:.3f} on average, right "
-          f"{calibrated.accuracy:.3f} of the time (expected calibration error {calibrated.error:.3f})")  # fmt: skip
+          f"{calibrated.accuracy:.3f} of the time (expected calibration error {calibrated.error:.3f}); "
+          f"{calibrated.confident_share:.1%} at {calibrated.confident} or more, right "
+          f"{calibrated.confident_accuracy:.1%} of the time")  # fmt: skip
     # Each writing round set aside its own fifth; later rounds aimed at topics earlier ones missed.
     print(f"{'by writing round':28}{'n':>6}{'family':>8}{'French':>8}{'top-3':>8}{'2nd coder':>11}")
     rounds = sorted(heldout.groupby("round"), key=lambda item: int(str(item[0]).split("-")[0]))

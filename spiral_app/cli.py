@@ -113,7 +113,7 @@ def _train(_args: argparse.Namespace) -> int:
     with Session(_engine()) as session:
         coder, record = training.retrain(session=session, model_dir=settings.model_dir, data_dir=settings.data_dir)
     print(
-        f"Trained model {coder.version} on {record.n_corpus} corpus and lexicon examples "
+        f"Trained model {coder.version} on {record.n_corpus} corpus, variant and lexicon examples "
         f"and {record.n_confirmed} confirmed codings; held-out family accuracy {record.family_accuracy:.3f}."
     )
     return 0

@@ -59,8 +59,9 @@ class CriterionClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict_proba(self, features: sparse.spmatrix) -> npt.NDArray[np.float64]:
         """Return one row of class probabilities per row of *features*, columns in `classes_` order."""
         linear = np.log(np.clip(self.linear_.predict_proba(features), 1e-12, 1.0))
-        # Complement NB scores a text by the sum of its words' log-probabilities (sklearn's joint likelihood);
-        # its normalising constant is the same for every class and vanishes in the softmax.
+        # Complement NB's score of a class is its word weights (minus the log-frequency of each word in the other
+        # classes) times the text's TF-IDF values: sklearn's joint log-likelihood, whose softmax is its
+        # predict_proba. Its normalising constant is the same for every class and vanishes in the softmax.
         bayes = sparse.csr_matrix(features, dtype=np.float32) @ self.nb_log_prob_.T
         blended: npt.NDArray[np.float64] = softmax(
             self.sharpness * linear + self.nb_weight * np.asarray(bayes, dtype=np.float64), axis=1

@@ -35,8 +35,10 @@ _JOINING_WORDS = ("and", "et", "e", "y", "und", "ou", "or", "o", "plus", "mais",
 _JOINERS = rf"(?i)\s(?:{'|'.join(_JOINING_WORDS)})\s|[,;+/&\n]"
 _HAS_WORD = r"[\p{L}\p{N}_]{2}"  # two letters or digits in a row, as `features.WORD` finds them
 _HAS_LETTER = r"\p{L}"  # "24/7 service" is one idea: a clause of digits alone does not count
-# A clause counts towards a split only when the coder is at least this sure of its component.
-SPLIT_CONFIDENCE = 0.4
+# A clause counts towards a split only when the coder is at least this sure of its component. With the
+# calibrated blend, 0.5 flags 70 % of two held-out post-its of different families joined by "and", and 31 % of
+# the held-out post-its that hold a joining word or a comma (most of them one idea).
+SPLIT_CONFIDENCE = 0.5
 
 
 class Suggestion(NamedTuple):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from spiral_app.core.features import WORD
 from spiral_app.core.models import CodingStatus, Criterion
 from spiral_app.core.text import fold_accents
 
@@ -44,14 +45,22 @@ def training_examples(data_dir: Path, confirmed: pd.DataFrame | None = None) -> 
     train = corpus.loc[corpus["split"] == TRAIN, ["text", "question", "component"]]
     # A variant takes its question and code from the training criterion it rewrites, so relabelling a
     # criterion relabels its variants, and a held-out criterion can never reach training this way.
-    variants = read_variants(data_dir)[["text", "source"]].merge(train.rename(columns={"text": "source"}), on="source")
+    variants = read_variants(data_dir)[["text", "source"]].merge(
+        train.rename(columns={"text": "source"}), on="source", validate="many_to_one"
+    )
     lexicon = read_lexicon(data_dir).rename(columns={"term": "text"}).assign(question="")
-    # A one-word post-it can equal a lexicon term or a variant; either would leak a held-out answer.
-    heldout = set(corpus.loc[corpus["split"] == HELDOUT, "text"].map(fold_accents))
-    parts = [train, *(part.loc[~part["text"].map(fold_accents).isin(heldout)] for part in (variants, lexicon))]
+    # Anything that reads exactly like a held-out criterion ("I'm scared of the future" and "scared of the
+    # future" give the coder the same words) would hand it a held-out answer: it is left out of training.
+    heldout = set(corpus.loc[corpus["split"] == HELDOUT, "text"].map(reading))
+    parts = [part.loc[~part["text"].map(reading).isin(heldout)] for part in (train, variants, lexicon)]
     if confirmed is not None and not confirmed.empty:
         parts.append(confirmed)
     return pd.concat([part[["text", "question", "component"]] for part in parts], ignore_index=True)
+
+
+def reading(text: str) -> str:
+    """Return what the coder reads of *text*: its words of two letters or more, accents and case aside."""
+    return " ".join(WORD.findall(fold_accents(text)))
 
 
 def confirmed_examples(*, session: Session) -> pd.DataFrame:

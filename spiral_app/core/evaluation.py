@@ -107,14 +107,18 @@ class Calibration:
     mean_confidence: float
     accuracy: float
     error: float  # expected calibration error: the gap between the two, averaged over confidence bins
+    confident: float  # a confidence that a facilitator might confirm in bulk from
+    confident_share: float  # the share of first choices at that confidence or above
+    confident_accuracy: float  # and how often they are right
 
 
-def calibration(ranker: Ranker, frame: pd.DataFrame, *, bins: int = 10) -> Calibration:
-    """Measure *ranker*'s confidence against its component accuracy on *frame* (text, component)."""
+def calibration(ranker: Ranker, frame: pd.DataFrame, *, bins: int = 10, confident: float = 0.8) -> Calibration:
+    """Measure *ranker*'s confidence against its component accuracy on the rows of *frame* that have one."""
+    frame = frame.loc[frame["component"].fillna("").str.strip() != ""]
     questions = list(frame["question"].fillna("")) if "question" in frame else None
     scores = ranker.probabilities(list(frame["text"].fillna("")), questions)
     confidence = scores.max(axis=1)
-    right = ranker.classes[scores.argmax(axis=1)] == frame["component"].fillna("").str.strip().to_numpy()
+    right = ranker.classes[scores.argmax(axis=1)] == frame["component"].str.strip().to_numpy()
     placed = np.minimum((confidence * bins).astype(int), bins - 1)
     gaps = (
         pd.DataFrame({"bin": placed, "confidence": confidence, "right": right})
@@ -122,7 +126,15 @@ def calibration(ranker: Ranker, frame: pd.DataFrame, *, bins: int = 10) -> Calib
         .agg(confidence=("confidence", "mean"), right=("right", "mean"), share=("right", "size"))
     )
     error = float(((gaps["confidence"] - gaps["right"]).abs() * gaps["share"]).sum() / max(len(frame), 1))
-    return Calibration(float(confidence.mean()), float(right.mean()), error)
+    sure = confidence >= confident
+    return Calibration(
+        mean_confidence=float(confidence.mean()),
+        accuracy=float(right.mean()),
+        error=error,
+        confident=confident,
+        confident_share=float(sure.mean()),
+        confident_accuracy=float(right[sure].mean()) if sure.any() else 0.0,
+    )
 
 
 class KeywordBaseline:

@@ -21,7 +21,7 @@ def data_fingerprint(data_dir: Path) -> str:
     variants = data_dir / corpus.VARIANTS_FILE
     files = [data_dir / corpus.CORPUS_FILE, variants, *sorted((data_dir / corpus.LEXICON_DIR).glob("*.csv"))]
     for path in files:
-        if path.exists():  # variants are optional
+        if path != variants or path.exists():  # variants are optional
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

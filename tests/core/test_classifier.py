@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.naive_bayes import ComplementNB
 
 from spiral_app.core.classifier import CriterionClassifier
 
@@ -44,3 +48,16 @@ def test_a_sharper_blend_is_more_confident_in_the_same_order(features: sparse.cs
 def test_training_twice_gives_the_same_model(features: sparse.csr_matrix) -> None:
     first = CriterionClassifier().fit(features, LABELS).predict_proba(features)
     assert np.array_equal(first, CriterionClassifier().fit(features, LABELS).predict_proba(features))
+
+
+def test_naive_bayes_alone_gives_complement_nb_probabilities(features: sparse.csr_matrix) -> None:
+    model = CriterionClassifier(sharpness=0.0, nb_weight=1.0, nb_alpha=0.1).fit(features, LABELS)
+    expected = ComplementNB(alpha=0.1).fit(features, LABELS).predict_proba(features)
+    assert np.allclose(model.predict_proba(features), expected, atol=1e-5)
+
+
+def test_the_blend_is_cloned_and_pickled_like_any_estimator(features: sparse.csr_matrix) -> None:
+    model = CriterionClassifier(nb_weight=0.3).fit(features, LABELS)
+    assert clone(model).get_params() == model.get_params()
+    again = pickle.loads(pickle.dumps(model))
+    assert np.array_equal(again.predict_proba(features), model.predict_proba(features))

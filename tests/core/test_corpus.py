@@ -40,9 +40,14 @@ def test_a_variant_takes_the_question_and_code_of_the_criterion_it_rewrites(tmp_
     assert "le bus ne passe plus" not in examples.index
 
 
-def test_a_variant_equal_to_a_heldout_text_is_left_out(tmp_path: Path) -> None:
-    data = write_data(tmp_path, {"Le bus ne passe plus": "un loyer trop cher"})
-    assert "Le bus ne passe plus" not in set(corpus.training_examples(data)["text"])
+def test_a_variant_that_reads_like_a_heldout_text_is_left_out(tmp_path: Path) -> None:
+    # The coder reads words of two letters or more, accents and case aside: these read like the held-out one.
+    data = write_data(
+        tmp_path, {"Le bus ne passe plus": "un loyer trop cher", "y le BÛS, ne passe plus !": "un loyer trop cher"}
+    )
+    texts = set(corpus.training_examples(data)["text"])
+    assert not {"Le bus ne passe plus", "y le BÛS, ne passe plus !"} & texts
+    assert "un loyer trop cher" in texts
 
 
 def test_editing_the_variants_retrains_the_cached_model(tmp_path: Path) -> None:
@@ -50,6 +55,11 @@ def test_editing_the_variants_retrains_the_cached_model(tmp_path: Path) -> None:
     before = training.data_fingerprint(data)
     write_data(tmp_path / "again", {"the rent is too much": "un loyer trop cher"})
     assert training.data_fingerprint(tmp_path / "again" / "data") != before
+
+
+def test_nothing_learnt_from_reads_like_a_heldout_criterion() -> None:
+    heldout = corpus.read_corpus(DATA_DIR).query("split == @corpus.HELDOUT")["text"].map(corpus.reading)
+    assert not corpus.training_examples(DATA_DIR)["text"].map(corpus.reading).isin(set(heldout)).any()
 
 
 def test_the_repository_variants_rewrite_training_criteria_in_new_words() -> None:

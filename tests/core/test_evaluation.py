@@ -72,3 +72,4 @@ def test_calibration_compares_confidence_with_how_often_the_first_choice_is_righ
     assert measured.accuracy == pytest.approx(0.75)
     # Bin 0.9: confident 0.9, right half the time; bin 0.6: confident 0.6, always right.
     assert measured.error == pytest.approx((0.4 * 2 + 0.4 * 2) / 4)
+    assert (measured.confident, measured.confident_share, measured.confident_accuracy) == (0.8, 0.5, 0.5)
