@@ -47,6 +47,7 @@ def _run(args: argparse.Namespace) -> int:
             print("Loaded the demo territory into the empty database.")
     engine.dispose()
     # Train now if no model is cached, so that the first save in the app does not wait for it.
+    print("Loading the coding model (the first run trains it from the repository's data: under a minute)…", flush=True)
     print(f"Coding model {_coder().version} ready.")
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false",

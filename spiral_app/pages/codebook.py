@@ -33,6 +33,8 @@ with browse_tab:
 with rules_tab:
     st.markdown("How facilitators and groups decide which component a criterion belongs to:")
     st.markdown(codebook_view.RULES)
+    st.markdown("Where coders most often hesitate between two components, Spiral follows these conventions:")
+    st.markdown(codebook_view.BOUNDARIES)
 with versions_tab:
     codebook_view.versions(version_id)
 with import_tab:

@@ -17,7 +17,7 @@ def get_engine() -> Engine:
     return database.open_database(get_settings())
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner="Loading the coding model (trained from the repository's data on first use)…")
 def get_coder() -> Coder:
     """Return the coding model shared by every session, trained from the repository on first use."""
     settings = get_settings()

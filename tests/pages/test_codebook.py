@@ -77,6 +77,8 @@ def test_the_determination_rules_are_shown() -> None:
     rules = " ".join(m.value for m in app.markdown)
     assert "Family first" in rules
     assert "One idea per criterion" in rules
+    # The conventions for the boundaries where coders disagree most.
+    assert "helping a neighbour H02" in rules and "the relationship, greetings and quarrels D04" in rules
 
 
 def test_import_a_valid_codebook_makes_it_current_and_leaves_criteria_alone(demo_db: Engine) -> None:
