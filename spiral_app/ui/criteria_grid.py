@@ -33,7 +33,6 @@ def _saved(message: str) -> None:
 def paste_form(chosen: ChosenMeeting) -> None:
     """Add many post-its at once: one per line, all under the chosen question."""
     version = _version()
-    # Streamlit resets an editor whose rows change, so unsaved grid edits would be lost.
     st.caption("Save any changes made in the grid below before pasting: adding post-its reloads it.")
     with st.form("enter.paste"):
         question = st.selectbox("Question", QUESTIONS, format_func=_question_label, key="enter.paste.question")
@@ -46,6 +45,14 @@ def paste_form(chosen: ChosenMeeting) -> None:
         language = forms.language_select("Language", f"enter.paste.language.{chosen.id}.{version}", chosen.language)
         if not st.form_submit_button("Add post-its", type="primary"):
             return
+    # Streamlit resets an editor whose rows change: adding post-its now would throw away unsaved grid edits.
+    if _has_unsaved_edits(_grid_key(chosen)):
+        st.warning(
+            "The grid below has changes that are not saved yet: save them first, then add the pasted post-its "
+            "(they are kept in the box).",
+            icon=":material/warning:",
+        )
+        return
     drafts = criterion.drafts_from_lines(lines, question=str(question), language=language)
     if not drafts:
         st.error("Paste at least one post-it: one line for each.", icon=":material/error:")
@@ -66,12 +73,21 @@ def paste_form(chosen: ChosenMeeting) -> None:
     _saved(f"Added {count} post-its with their suggested codes.")
 
 
+def _grid_key(chosen: ChosenMeeting) -> str:
+    return f"enter.grid.{chosen.id}.{_version()}"
+
+
+def _has_unsaved_edits(key: str) -> bool:
+    pending = st.session_state.get(key) or {}
+    return any(pending.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
+
+
 def editor(chosen: ChosenMeeting, sheet: pd.DataFrame) -> None:
     """Show the meeting's open post-its in an editable grid; saving stores every change at once."""
     grid = criterion.grid_frame(sheet)
     edited = st.data_editor(
         grid,
-        key=f"enter.grid.{chosen.id}.{_version()}",
+        key=_grid_key(chosen),
         num_rows="dynamic",
         hide_index=True,
         column_order=["no", "question", "text", "language"],

@@ -182,3 +182,25 @@ def test_a_new_meeting_outside_every_cycle_is_refused(demo_db: Engine) -> None:
     at = _click(at, "Create meeting")
     assert "no cycle of this territory includes 01 Jan 2031" in _errors(at)
     assert count_rows(demo_db, "meeting") == 5
+
+
+def test_pasting_waits_while_the_grid_has_unsaved_changes(demo_db: Engine) -> None:
+    drafts = [CriterionDraft("wellbeing", "Parks", "en")]
+    at, meeting_id = _entering(demo_db, drafts)
+    at.session_state[f"enter.grid.{meeting_id}.0"] = {
+        "edited_rows": {"0": {"text": "Parks with shade"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = at.run()
+    at.text_area(key=f"enter.paste.lines.{meeting_id}.0").input("No bus after eight")
+    at = _click(at, "Add post-its")
+    assert not at.exception
+    assert "changes that are not saved yet" in at.warning[0].value
+    assert _texts(demo_db, meeting_id) == ["Parks"]  # nothing pasted, nothing lost
+    assert at.text_area(key=f"enter.paste.lines.{meeting_id}.0").value == "No bus after eight"
+    # Once the grid is saved, the same paste goes through.
+    at = _click(at, "Save changes")
+    at.text_area(key=f"enter.paste.lines.{meeting_id}.1").input("No bus after eight")
+    at = _click(at, "Add post-its")
+    assert _texts(demo_db, meeting_id) == ["Parks with shade", "No bus after eight"]
