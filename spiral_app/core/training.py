@@ -47,6 +47,11 @@ def save_current(coder: Coder, model_dir: Path, *, fingerprint: str) -> None:
     temporary = model_dir / f"{CURRENT}.tmp"
     temporary.write_text(f"{coder.version}\n{fingerprint}")
     temporary.replace(model_dir / CURRENT)  # atomic, so a reader never sees half a pointer
+    # A model file weighs some 250 MB and every retraining writes one: only the current one is kept. A process
+    # that read the old pointer just before finds its file gone and trains afresh (see `load_current`).
+    for older in model_dir.glob("*.pickle"):
+        if older.stem != coder.version:
+            older.unlink(missing_ok=True)
 
 
 def load_or_train(*, model_dir: Path, data_dir: Path) -> Coder:

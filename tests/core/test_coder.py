@@ -201,4 +201,7 @@ def test_cached_model_is_retrained_when_the_repository_data_changes(tmp_path: Pa
     pd.DataFrame({"term": ["chômage", "logement"], "component": ["A06", "A03"], "language": ["fr", "fr"]}).to_csv(
         data / "lexicon" / "a.csv", index=False
     )
-    assert training.load_or_train(model_dir=models, data_dir=data).version != first.version
+    second = training.load_or_train(model_dir=models, data_dir=data)
+    assert second.version != first.version
+    # Only the current model file is kept: each weighs hundreds of megabytes on the real corpus.
+    assert sorted(path.name for path in models.glob("*.pickle")) == [f"{second.version}.pickle"]
