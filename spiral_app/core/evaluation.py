@@ -53,9 +53,13 @@ class Report:
 
 def evaluate(ranker: Ranker, frame: pd.DataFrame) -> Report:
     """Score *ranker* on *frame* (text, family; optional component, language, question)."""
-    questions = list(frame["question"].fillna("")) if "question" in frame else None
-    scores = ranker.probabilities(list(frame["text"].fillna("")), questions)
+    scores = _probabilities(ranker, frame)
     return _score(ranker.classes[np.argsort(-scores, axis=1, kind="stable")[:, :3]], frame)
+
+
+def _probabilities(ranker: Ranker, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+    questions = list(frame["question"].fillna("")) if "question" in frame else None
+    return ranker.probabilities(list(frame["text"].fillna("")), questions)
 
 
 def agreement(codes: pd.Series, frame: pd.DataFrame) -> Report:
@@ -115,8 +119,7 @@ class Calibration:
 def calibration(ranker: Ranker, frame: pd.DataFrame, *, bins: int = 10, confident: float = 0.8) -> Calibration:
     """Measure *ranker*'s confidence against its component accuracy on the rows of *frame* that have one."""
     frame = frame.loc[frame["component"].fillna("").str.strip() != ""]
-    questions = list(frame["question"].fillna("")) if "question" in frame else None
-    scores = ranker.probabilities(list(frame["text"].fillna("")), questions)
+    scores = _probabilities(ranker, frame)
     confidence = scores.max(axis=1)
     right = ranker.classes[scores.argmax(axis=1)] == frame["component"].str.strip().to_numpy()
     placed = np.minimum((confidence * bins).astype(int), bins - 1)

@@ -19,11 +19,10 @@ def data_fingerprint(data_dir: Path) -> str:
     """Return a digest of the repository's training files, which changes when they are edited."""
     digest = hashlib.sha256()
     variants = data_dir / corpus.VARIANTS_FILE
-    files = [data_dir / corpus.CORPUS_FILE, variants, *sorted((data_dir / corpus.LEXICON_DIR).glob("*.csv"))]
-    for path in files:
-        if path != variants or path.exists():  # variants are optional
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    optional = [variants] if variants.exists() else []
+    for path in [data_dir / corpus.CORPUS_FILE, *optional, *sorted((data_dir / corpus.LEXICON_DIR).glob("*.csv"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
